@@ -1,0 +1,158 @@
+//! The authorization state of one command against one registry: the challenge it sent, the
+//! credential we hold, and the bearer tokens already obtained, one per scope set, so that a
+//! command makes one token request per scope set rather than one per request.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
+use reqwest::header::{HeaderValue, WWW_AUTHENTICATE};
+use reqwest::Response;
+
+use super::challenge::{self, Challenge};
+use super::token::{self, TokenRequest};
+use super::{Credential, Error, Secret};
+use crate::transport::Transport;
+
+/// Tokens are renewed this long before they expire, so one never lapses mid-request.
+const EXPIRY_MARGIN: Duration = Duration::from_secs(10);
+
+pub struct Session {
+    credential: Option<Credential>,
+    offline: bool,
+    challenge: Mutex<Option<Challenge>>,
+    /// Held across a token request so parallel requests for one scope set wait for one token.
+    tokens: tokio::sync::Mutex<HashMap<Vec<String>, (String, Instant)>>,
+    refresh_token: Mutex<Option<String>>,
+}
+
+impl Session {
+    pub fn new(credential: Option<Credential>, offline: bool) -> Self {
+        Session {
+            credential,
+            offline,
+            challenge: Mutex::new(None),
+            tokens: tokio::sync::Mutex::new(HashMap::new()),
+            refresh_token: Mutex::new(None),
+        }
+    }
+
+    pub fn credential(&self) -> Option<&Credential> {
+        self.credential.as_ref()
+    }
+
+    /// Takes note of a `401`'s challenge: Bearer is preferred, Basic otherwise.
+    pub fn observe(&self, response: &Response) {
+        let values = response
+            .headers()
+            .get_all(WWW_AUTHENTICATE)
+            .iter()
+            .filter_map(|v| v.to_str().ok());
+        let challenges = challenge::parse_all(values);
+        let chosen = challenges
+            .iter()
+            .find(|c| c.is_bearer())
+            .or_else(|| challenges.iter().find(|c| c.is_basic()))
+            .cloned();
+        if chosen.is_some() {
+            *self.challenge.lock().expect("lock poisoned") = chosen;
+        }
+    }
+
+    pub fn has_challenge(&self) -> bool {
+        self.challenge.lock().expect("lock poisoned").is_some()
+    }
+
+    /// The `Authorization` value for a request needing `scopes`, or `None` when the registry
+    /// asked for nothing.
+    pub async fn authorization(
+        &self,
+        transport: &Transport,
+        scopes: &[String],
+    ) -> Result<Option<HeaderValue>, Error> {
+        let Some(challenge) = self.challenge.lock().expect("lock poisoned").clone() else {
+            return Ok(None);
+        };
+        let registry = transport.registry().to_string();
+        if challenge.is_basic() {
+            let Some(credential) = &self.credential else {
+                return Ok(None);
+            };
+            let Secret::Password(password) = &credential.secret else {
+                return Err(Error::BadChallenge {
+                    registry,
+                    detail: "it asks for Basic auth, but the stored credential is a token; log in again with a password".into(),
+                });
+            };
+            if !token::may_carry_credentials(transport, &transport.url("v2/")) {
+                return Err(Error::PlainHttpCredentials {
+                    url: transport.url("v2/").to_string(),
+                    registry,
+                });
+            }
+            let encoded = BASE64.encode(format!("{}:{password}", credential.username));
+            return secret_header(&format!("Basic {encoded}"), &registry).map(Some);
+        }
+        let realm = challenge
+            .param("realm")
+            .ok_or_else(|| Error::BadChallenge {
+                registry: registry.clone(),
+                detail: "Bearer challenge without a realm".into(),
+            })?;
+        let key = scope_key(scopes);
+        let mut tokens = self.tokens.lock().await;
+        if let Some((token, expires)) = tokens.get(&key) {
+            if Instant::now() < *expires {
+                return secret_header(&format!("Bearer {token}"), &registry).map(Some);
+            }
+        }
+        let fetched = token::fetch(
+            transport,
+            &TokenRequest {
+                realm,
+                service: challenge.param("service"),
+                scopes: &key,
+                credential: self.credential.as_ref(),
+                offline: self.offline,
+            },
+        )
+        .await?;
+        if let Some(refresh) = fetched.refresh_token {
+            *self.refresh_token.lock().expect("lock poisoned") = Some(refresh);
+        }
+        let expires = Instant::now() + fetched.lifetime.saturating_sub(EXPIRY_MARGIN);
+        let header = secret_header(&format!("Bearer {}", fetched.token), &registry)?;
+        tokens.insert(key, (fetched.token, expires));
+        Ok(Some(header))
+    }
+
+    /// Forgets the token for `scopes` after the registry refused it (expired or revoked).
+    pub async fn invalidate(&self, scopes: &[String]) {
+        self.tokens.lock().await.remove(&scope_key(scopes));
+    }
+
+    /// The refresh token the token service granted, if any (asked for with `offline`).
+    pub fn take_refresh_token(&self) -> Option<String> {
+        self.refresh_token.lock().expect("lock poisoned").take()
+    }
+}
+
+/// A scope set in one canonical order, so that the same set always finds the same token.
+fn scope_key(scopes: &[String]) -> Vec<String> {
+    let mut key = scopes.to_vec();
+    key.sort();
+    key.dedup();
+    key
+}
+
+/// Marked sensitive so that no debug output of a request ever shows it.
+fn secret_header(value: &str, registry: &str) -> Result<HeaderValue, Error> {
+    let mut header = HeaderValue::from_str(value).map_err(|_| Error::BadChallenge {
+        registry: registry.to_string(),
+        detail: "the credential or token holds characters an HTTP header cannot carry".into(),
+    })?;
+    header.set_sensitive(true);
+    Ok(header)
+}

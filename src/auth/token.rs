@@ -1,0 +1,167 @@
+//! Getting a bearer token from a registry's token service (the challenge's `realm`), the way
+//! Harbor and distribution's token auth expect it: `GET` with Basic credentials, or an OAuth2
+//! `POST` with a refresh token.
+
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode, Url};
+use serde::Deserialize;
+
+use super::{Credential, Error, Secret};
+use crate::reference::Registry;
+use crate::transport::Transport;
+
+const CLIENT_ID: &str = "regctl";
+/// What the distribution spec says to assume when a token service does not say.
+const DEFAULT_LIFETIME: Duration = Duration::from_secs(60);
+
+pub struct Token {
+    pub token: String,
+    pub lifetime: Duration,
+    /// Present when we asked for offline access and the service grants refresh tokens.
+    pub refresh_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct TokenResponse {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    access_token: String,
+    #[serde(default)]
+    expires_in: Option<u64>,
+    #[serde(default)]
+    refresh_token: Option<String>,
+}
+
+pub struct TokenRequest<'a> {
+    pub realm: &'a str,
+    pub service: Option<&'a str>,
+    pub scopes: &'a [String],
+    pub credential: Option<&'a Credential>,
+    /// Ask for a refresh token (login does, so the password need not be stored).
+    pub offline: bool,
+}
+
+pub async fn fetch(transport: &Transport, req: &TokenRequest<'_>) -> Result<Token, Error> {
+    let registry = transport.registry();
+    let realm = Url::parse(req.realm).map_err(|e| Error::BadChallenge {
+        registry: registry.to_string(),
+        detail: format!("realm {:?} is not a URL: {e}", req.realm),
+    })?;
+    if req.credential.is_some() && !may_carry_credentials(transport, &realm) {
+        return Err(Error::PlainHttpCredentials {
+            registry: registry.to_string(),
+            url: realm.to_string(),
+        });
+    }
+    let request = match req.credential {
+        Some(Credential {
+            secret: Secret::IdentityToken(refresh),
+            ..
+        }) => {
+            let mut form = vec![
+                ("grant_type", "refresh_token"),
+                ("refresh_token", refresh.as_str()),
+                ("client_id", CLIENT_ID),
+            ];
+            let scope = req.scopes.join(" ");
+            if let Some(service) = req.service {
+                form.push(("service", service));
+            }
+            if !scope.is_empty() {
+                form.push(("scope", &scope));
+            }
+            transport.request(Method::POST, realm.clone()).form(&form)
+        }
+        credential => {
+            let mut url = realm.clone();
+            {
+                let mut query = url.query_pairs_mut();
+                if let Some(service) = req.service {
+                    query.append_pair("service", service);
+                }
+                for scope in req.scopes {
+                    query.append_pair("scope", scope);
+                }
+                if req.offline && credential.is_some() {
+                    query.append_pair("offline_token", "true");
+                    query.append_pair("client_id", CLIENT_ID);
+                }
+            }
+            let request = transport.request(Method::GET, url);
+            match credential {
+                Some(c) => request.basic_auth(&c.username, Some(c.secret.expose())),
+                None => request,
+            }
+        }
+    };
+    let response = transport.send(request).await?;
+    let status = response.status();
+    let body = response.bytes().await.unwrap_or_default();
+    if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
+        return Err(Error::Unauthorized {
+            registry: registry.to_string(),
+            detail: error_message(&body).unwrap_or_else(|| "incorrect username or password".into()),
+        });
+    }
+    if !status.is_success() {
+        return Err(Error::TokenService {
+            realm: realm.to_string(),
+            status: status.as_u16(),
+            detail: error_message(&body).unwrap_or_else(|| excerpt(&body)),
+        });
+    }
+    let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|e| Error::TokenService {
+        realm: realm.to_string(),
+        status: status.as_u16(),
+        detail: format!("unreadable token response: {e}"),
+    })?;
+    let token = if parsed.token.is_empty() {
+        parsed.access_token
+    } else {
+        parsed.token
+    };
+    if token.is_empty() {
+        return Err(Error::TokenService {
+            realm: realm.to_string(),
+            status: status.as_u16(),
+            detail: "the response holds no token".into(),
+        });
+    }
+    Ok(Token {
+        token,
+        lifetime: parsed
+            .expires_in
+            .map(Duration::from_secs)
+            .unwrap_or(DEFAULT_LIFETIME),
+        refresh_token: parsed.refresh_token.filter(|t| !t.is_empty()),
+    })
+}
+
+/// Credentials travel over TLS, to loopback, or over plain HTTP only where the user chose it.
+pub fn may_carry_credentials(transport: &Transport, url: &Url) -> bool {
+    if url.scheme() == "https" || transport.plain_http_chosen() {
+        return true;
+    }
+    let host = match (url.host_str(), url.port()) {
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        (Some(h), None) => h.to_string(),
+        _ => return false,
+    };
+    Registry::parse(&host).is_ok_and(|r| r.is_loopback())
+}
+
+/// The first `message` of a distribution-style `{"errors":[…]}` body, or a `details` string.
+pub fn error_message(body: &[u8]) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let first = value.get("errors")?.as_array()?.first()?;
+    let message = first.get("message")?.as_str()?;
+    Some(message.to_string())
+}
+
+fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let line = text.lines().next().unwrap_or_default().trim();
+    line.chars().take(200).collect()
+}

@@ -1,0 +1,125 @@
+//! The command line, in one clap tree. It also feeds the generated completions/ and man/.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "regctl",
+    version,
+    about = "A client for private container registries and a safe configurator for containerd",
+    long_about = "A client for private container registries (Harbor, distribution, any OCI registry) \
+                  and a safe configurator for containerd.\n\n\
+                  Exit codes: 0 success, 1 error, 2 usage error, 3 authentication failed or access denied, \
+                  4 not found, 5 TLS or connection error, 6 containerd did not come back after a restart \
+                  (the previous config was restored)."
+)]
+pub struct Cli {
+    /// Show HTTP requests and responses on stderr (credentials are redacted)
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Log in to a registry and store the credential
+    Login(LoginArgs),
+    /// Remove a registry's stored credential
+    Logout(LogoutArgs),
+    /// List the tags of a repository
+    Tags(TagsArgs),
+    /// Print a shell completion script
+    Completion {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// How to reach a registry and where its credential is kept; shared by every registry command.
+#[derive(Args, Debug, Clone, Default)]
+pub struct RegistryArgs {
+    /// Trust this CA certificate (PEM) for the registry, in addition to the system's roots
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+    /// Client certificate (PEM) to present to the registry
+    #[arg(long, value_name = "FILE", requires = "key_file")]
+    pub cert_file: Option<PathBuf>,
+    /// Private key (PEM) of --cert-file
+    #[arg(long, value_name = "FILE", requires = "cert_file")]
+    pub key_file: Option<PathBuf>,
+    /// Skip TLS certificate verification (dangerous: anyone on the path can read your credentials)
+    #[arg(long)]
+    pub insecure: bool,
+    /// Talk plain HTTP to the registry
+    #[arg(long)]
+    pub plain_http: bool,
+    /// docker-style credentials file [default: $REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json or ~/.docker/config.json]
+    #[arg(long, value_name = "FILE")]
+    pub auth_file: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreKind {
+    /// The OS keyring (Secret Service, Keychain, Credential Manager)
+    Keyring,
+    /// docker's config.json, mode 0600, unencrypted
+    File,
+}
+
+#[derive(Args, Debug)]
+pub struct LoginArgs {
+    /// Registry host[:port] or URL
+    #[arg(value_name = "SERVER", default_value = "docker.io")]
+    pub server: String,
+    /// Username
+    #[arg(short, long)]
+    pub username: Option<String>,
+    /// Password (visible to other users in the process list: prefer --password-stdin)
+    #[arg(short, long, conflicts_with = "password_stdin")]
+    pub password: Option<String>,
+    /// Read the password from stdin
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Where to store the credential [default: a credential helper configured in docker's config,
+    /// else the OS keyring, else the credentials file]
+    #[arg(long, value_enum)]
+    pub store: Option<StoreKind>,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct LogoutArgs {
+    /// Registry host[:port] or URL
+    #[arg(value_name = "SERVER", default_value = "docker.io")]
+    pub server: String,
+    /// docker-style credentials file [default: $REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json or ~/.docker/config.json]
+    #[arg(long, value_name = "FILE")]
+    pub auth_file: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutputFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct TagsArgs {
+    /// Repository, e.g. harbor.example.com/library/busybox
+    #[arg(value_name = "REPOSITORY")]
+    pub repository: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+    /// Tags to ask for per request (the registry may send fewer)
+    #[arg(long, value_name = "N")]
+    pub page_size: Option<usize>,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}

@@ -1,0 +1,19 @@
+//! One module per verb: each turns parsed arguments into library calls and prints the result.
+
+mod completion;
+mod connection;
+mod login;
+mod logout;
+mod tags;
+
+use crate::cli::{Cli, Command};
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let verbose = cli.verbose;
+    match cli.command {
+        Command::Login(args) => login::run(args, verbose).await,
+        Command::Logout(args) => logout::run(args),
+        Command::Tags(args) => tags::run(args, verbose).await,
+        Command::Completion { shell } => completion::run(shell),
+    }
+}

@@ -1,0 +1,14 @@
+//! regctl: a client for private container registries and a safe configurator for containerd.
+//!
+//! The binary in `main.rs` only parses the command line and maps errors to exit codes; everything
+//! else lives here. Data flows one way: `cli` → `commands` → `registry` / `auth` → `transport`.
+
+pub mod atomic_write;
+pub mod auth;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod exit;
+pub mod reference;
+pub mod registry;
+pub mod transport;

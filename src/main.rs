@@ -1,0 +1,47 @@
+//! The regctl binary: parse the command line, run one command, map the outcome to an exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use regctl::exit::{ExitCode as Code, UsageError};
+use regctl::{auth, reference, registry, transport};
+
+fn main() -> ExitCode {
+    let cli = regctl::cli::Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(Code::General as u8);
+        }
+    };
+    match runtime.block_on(regctl::commands::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(classify(&err) as u8)
+        }
+    }
+}
+
+/// The code of the first error in the chain that knows its own.
+fn classify(err: &anyhow::Error) -> Code {
+    for cause in err.chain() {
+        if cause.is::<UsageError>() || cause.is::<reference::ReferenceError>() {
+            return Code::Usage;
+        }
+        if let Some(e) = cause.downcast_ref::<auth::Error>() {
+            return e.exit_code();
+        }
+        if let Some(e) = cause.downcast_ref::<transport::Error>() {
+            return e.exit_code();
+        }
+        if let Some(e) = cause.downcast_ref::<registry::Error>() {
+            return e.exit_code();
+        }
+    }
+    Code::General
+}

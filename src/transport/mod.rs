@@ -1,0 +1,286 @@
+//! The one place that turns per-registry TLS settings into an HTTP client, sends requests with
+//! optional redacted logging, and explains connection and certificate failures.
+
+pub mod certs_d;
+pub mod tls;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use reqwest::{Method, Request, RequestBuilder, Response, Url};
+
+use crate::reference::Registry;
+pub use tls::ClientCert;
+
+/// What the user (or the remembered settings) asked for one registry.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TlsOptions {
+    pub ca_files: Vec<PathBuf>,
+    pub client_cert: Option<ClientCert>,
+    /// Skip certificate verification (`--insecure`).
+    pub insecure: bool,
+    /// Speak plain HTTP to this registry (`--plain-http`).
+    pub plain_http: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(
+        "x509: {reason} (talking to {host}); trust the registry's CA with --ca-file FILE or by putting it in {}/{host}/ca.crt, or skip verification with --insecure",
+        certs_dir.display()
+    )]
+    Certificate {
+        host: String,
+        reason: String,
+        certs_dir: PathBuf,
+    },
+    #[error("{host} does not speak TLS; if it is meant to be reached over plain HTTP, pass --plain-http")]
+    NotTls { host: String },
+    #[error("cannot connect to {host}: {reason}")]
+    Connect { host: String, reason: String },
+    #[error("{request} failed: {reason}")]
+    Request {
+        /// `METHOD URL`
+        request: String,
+        reason: String,
+    },
+    #[error(transparent)]
+    TlsConfig(#[from] tls::TlsConfigError),
+    #[error("cannot build an HTTP client: {0}")]
+    Client(String),
+}
+
+/// An HTTP client bound to one registry's settings.
+#[derive(Debug, Clone)]
+pub struct Transport {
+    client: reqwest::Client,
+    registry: Registry,
+    base: Url,
+    /// Whether the scheme was forced by the user; otherwise a loopback registry may fall back.
+    plain_http_chosen: bool,
+    verbose: bool,
+}
+
+impl Transport {
+    /// Builds the client for `registry`, adding what the certs.d directories hold for it.
+    pub fn new(registry: &Registry, options: &TlsOptions, verbose: bool) -> Result<Self, Error> {
+        Self::with_certs_roots(registry, options, verbose, &certs_d::default_roots())
+    }
+
+    pub fn with_certs_roots(
+        registry: &Registry,
+        options: &TlsOptions,
+        verbose: bool,
+        certs_roots: &[PathBuf],
+    ) -> Result<Self, Error> {
+        let from_dirs = certs_d::lookup(certs_roots, registry);
+        let mut ca_files = options.ca_files.clone();
+        ca_files.extend(from_dirs.ca_files);
+        let client_cert = options
+            .client_cert
+            .clone()
+            .or_else(|| from_dirs.client_certs.into_iter().next());
+        let insecure = options.insecure || from_dirs.skip_verify;
+        let tls = tls::client_config(&ca_files, client_cert.as_ref(), insecure)?;
+        // reqwest's default redirect policy drops Authorization (and cookies) whenever a redirect
+        // leaves the original scheme, host or port: blob downloads redirected to object storage
+        // must never carry registry credentials there.
+        let client = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
+            .user_agent(concat!("regctl/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| Error::Client(e.to_string()))?;
+        let scheme = if options.plain_http { "http" } else { "https" };
+        let base = Url::parse(&format!("{scheme}://{}/", registry.api_host()))
+            .map_err(|e| Error::Client(e.to_string()))?;
+        Ok(Transport {
+            client,
+            registry: registry.clone(),
+            base,
+            plain_http_chosen: options.plain_http,
+            verbose,
+        })
+    }
+
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    pub fn is_plain_http(&self) -> bool {
+        self.base.scheme() == "http"
+    }
+
+    /// `path` below the registry's base, e.g. `v2/`.
+    pub fn url(&self, path: &str) -> Url {
+        self.base
+            .join(path)
+            .expect("a relative path joins onto a base URL")
+    }
+
+    pub fn request(&self, method: Method, url: Url) -> RequestBuilder {
+        self.client.request(method, url)
+    }
+
+    /// `GET /v2/`, the API's version check, which also carries the auth challenge. A loopback
+    /// registry that does not speak TLS is retried over plain HTTP, as docker does; a
+    /// certificate that fails verification is never a reason to downgrade.
+    pub async fn ping(&mut self) -> Result<Response, Error> {
+        let request = self.request(Method::GET, self.url("v2/"));
+        match self.send(request).await {
+            Err(Error::NotTls { .. }) if self.registry.is_loopback() && !self.plain_http_chosen => {
+                if self.verbose {
+                    eprintln!(
+                        "{} does not speak TLS; using plain HTTP (loopback)",
+                        self.registry
+                    );
+                }
+                self.base
+                    .set_scheme("http")
+                    .expect("http is a valid scheme");
+                let request = self.request(Method::GET, self.url("v2/"));
+                self.send(request).await
+            }
+            other => other,
+        }
+    }
+
+    pub async fn send(&self, request: RequestBuilder) -> Result<Response, Error> {
+        let request = request.build().map_err(|e| Error::Client(e.to_string()))?;
+        if self.verbose {
+            log_request(&request);
+        }
+        let method = request.method().clone();
+        let url = request.url().clone();
+        let response = self
+            .client
+            .execute(request)
+            .await
+            .map_err(|e| self.classify(method, url, &e))?;
+        if self.verbose {
+            log_response(&response);
+        }
+        Ok(response)
+    }
+
+    fn classify(&self, method: Method, url: Url, err: &reqwest::Error) -> Error {
+        let host = match (url.host_str(), url.port()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_string(),
+            _ => self.registry.to_string(),
+        };
+        if let Some(tls) = find_rustls_error(err) {
+            return match tls {
+                rustls::Error::InvalidCertificate(cert) => Error::Certificate {
+                    host,
+                    reason: describe_certificate_error(cert),
+                    certs_dir: crate::config::config_dir().join("certs.d"),
+                },
+                rustls::Error::InvalidMessage(_) => Error::NotTls { host },
+                other => Error::Connect {
+                    host,
+                    reason: format!("TLS handshake failed: {other}"),
+                },
+            };
+        }
+        if err.is_connect() || err.is_timeout() {
+            return Error::Connect {
+                host,
+                reason: innermost_message(err),
+            };
+        }
+        Error::Request {
+            request: format!("{method} {url}"),
+            reason: innermost_message(err),
+        }
+    }
+}
+
+/// rustls errors reach us wrapped in `io::Error`, whose `source()` skips the wrapped error
+/// itself, so each `io::Error` in the chain is opened by hand.
+fn find_rustls_error<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    let mut current: Option<&'a (dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = current {
+        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        if let Some(inner) = e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            if let Some(found) = find_rustls_error(inner) {
+                return Some(found);
+            }
+        }
+        current = e.source();
+    }
+    None
+}
+
+fn innermost_message(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = err;
+    while let Some(next) = current.source() {
+        current = next;
+    }
+    current.to_string()
+}
+
+/// Go's x509 wording, which operators already search for.
+fn describe_certificate_error(err: &rustls::CertificateError) -> String {
+    use rustls::CertificateError as C;
+    match err {
+        C::UnknownIssuer => "certificate signed by unknown authority".into(),
+        C::Expired | C::ExpiredContext { .. } => "certificate has expired".into(),
+        C::NotValidYet | C::NotValidYetContext { .. } => "certificate is not valid yet".into(),
+        C::NotValidForName | C::NotValidForNameContext { .. } => {
+            "certificate is not valid for this host name".into()
+        }
+        C::Revoked => "certificate has been revoked".into(),
+        C::BadSignature => "certificate has a bad signature".into(),
+        other => format!("certificate rejected: {other:?}"),
+    }
+}
+
+fn log_request(request: &Request) {
+    eprintln!("> {} {}", request.method(), request.url());
+    for (name, value) in request.headers() {
+        if is_secret_header(name) {
+            eprintln!("> {name}: <redacted>");
+        } else {
+            eprintln!("> {name}: {}", value.to_str().unwrap_or("<binary>"));
+        }
+    }
+}
+
+fn log_response(response: &Response) {
+    eprintln!("< {:?} {}", response.version(), response.status());
+    for (name, value) in response.headers() {
+        if is_secret_header(name) {
+            eprintln!("< {name}: <redacted>");
+        } else {
+            eprintln!("< {name}: {}", value.to_str().unwrap_or("<binary>"));
+        }
+    }
+}
+
+fn is_secret_header(name: &reqwest::header::HeaderName) -> bool {
+    use reqwest::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION, SET_COOKIE};
+    [AUTHORIZATION, PROXY_AUTHORIZATION, COOKIE, SET_COOKIE].contains(name)
+}
+
+impl Error {
+    pub fn exit_code(&self) -> crate::exit::ExitCode {
+        use crate::exit::ExitCode;
+        match self {
+            Error::TlsConfig(_) | Error::Client(_) => ExitCode::General,
+            _ => ExitCode::Connection,
+        }
+    }
+}
+
+impl Transport {
+    /// Whether the user asked for plain HTTP to this registry (rather than a loopback fallback).
+    pub fn plain_http_chosen(&self) -> bool {
+        self.plain_http_chosen
+    }
+}
