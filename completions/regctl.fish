@@ -1,0 +1,68 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_regctl_global_optspecs
+    string join \n v/verbose h/help V/version
+end
+
+function __fish_regctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_regctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_regctl_using_subcommand
+    set -l cmd (__fish_regctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c regctl -n "__fish_regctl_needs_command" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
+complete -c regctl -n "__fish_regctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c regctl -n "__fish_regctl_needs_command" -s V -l version -d 'Print version'
+complete -c regctl -n "__fish_regctl_needs_command" -f -a "login" -d 'Log in to a registry and store the credential'
+complete -c regctl -n "__fish_regctl_needs_command" -f -a "logout" -d 'Remove a registry\'s stored credential'
+complete -c regctl -n "__fish_regctl_needs_command" -f -a "tags" -d 'List the tags of a repository'
+complete -c regctl -n "__fish_regctl_needs_command" -f -a "completion" -d 'Print a shell completion script'
+complete -c regctl -n "__fish_regctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c regctl -n "__fish_regctl_using_subcommand login" -s u -l username -d 'Username' -r
+complete -c regctl -n "__fish_regctl_using_subcommand login" -s p -l password -d 'Password (visible to other users in the process list: prefer --password-stdin)' -r
+complete -c regctl -n "__fish_regctl_using_subcommand login" -l store -d 'Where to store the credential [default: a credential helper configured in docker\'s config, else the OS keyring, else the credentials file]' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
+file\t'docker\'s config.json, mode 0600, unencrypted'"
+complete -c regctl -n "__fish_regctl_using_subcommand login" -l ca-file -d 'Trust this CA certificate (PEM) for the registry, in addition to the system\'s roots' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand login" -l cert-file -d 'Client certificate (PEM) to present to the registry' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand login" -l key-file -d 'Private key (PEM) of --cert-file' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand login" -l auth-file -d 'docker-style credentials file [default: $REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json or ~/.docker/config.json]' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand login" -l password-stdin -d 'Read the password from stdin'
+complete -c regctl -n "__fish_regctl_using_subcommand login" -l insecure -d 'Skip TLS certificate verification (dangerous: anyone on the path can read your credentials)'
+complete -c regctl -n "__fish_regctl_using_subcommand login" -l plain-http -d 'Talk plain HTTP to the registry'
+complete -c regctl -n "__fish_regctl_using_subcommand login" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
+complete -c regctl -n "__fish_regctl_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c regctl -n "__fish_regctl_using_subcommand logout" -l auth-file -d 'docker-style credentials file [default: $REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json or ~/.docker/config.json]' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand logout" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
+complete -c regctl -n "__fish_regctl_using_subcommand logout" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand tags" -l format -d 'Output format' -r -f -a "text\t''
+json\t''"
+complete -c regctl -n "__fish_regctl_using_subcommand tags" -l page-size -d 'Tags to ask for per request (the registry may send fewer)' -r
+complete -c regctl -n "__fish_regctl_using_subcommand tags" -l ca-file -d 'Trust this CA certificate (PEM) for the registry, in addition to the system\'s roots' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand tags" -l cert-file -d 'Client certificate (PEM) to present to the registry' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand tags" -l key-file -d 'Private key (PEM) of --cert-file' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand tags" -l auth-file -d 'docker-style credentials file [default: $REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json or ~/.docker/config.json]' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand tags" -l insecure -d 'Skip TLS certificate verification (dangerous: anyone on the path can read your credentials)'
+complete -c regctl -n "__fish_regctl_using_subcommand tags" -l plain-http -d 'Talk plain HTTP to the registry'
+complete -c regctl -n "__fish_regctl_using_subcommand tags" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
+complete -c regctl -n "__fish_regctl_using_subcommand tags" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand completion" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
+complete -c regctl -n "__fish_regctl_using_subcommand completion" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout tags completion help" -f -a "login" -d 'Log in to a registry and store the credential'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout tags completion help" -f -a "logout" -d 'Remove a registry\'s stored credential'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout tags completion help" -f -a "tags" -d 'List the tags of a repository'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout tags completion help" -f -a "completion" -d 'Print a shell completion script'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout tags completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
