@@ -8,6 +8,7 @@ pub mod auth;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod containerd;
 pub mod exit;
 pub mod reference;
 pub mod registry;

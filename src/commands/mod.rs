@@ -2,6 +2,7 @@
 
 mod completion;
 mod connection;
+mod containerd;
 mod login;
 mod logout;
 mod tags;
@@ -14,6 +15,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Login(args) => login::run(args, verbose).await,
         Command::Logout(args) => logout::run(args),
         Command::Tags(args) => tags::run(args, verbose).await,
+        Command::Containerd(args) => containerd::run(args, verbose).await,
         Command::Completion { shell } => completion::run(shell),
     }
 }

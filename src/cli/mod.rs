@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub mod containerd;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "regctl",
@@ -32,6 +34,8 @@ pub enum Command {
     Logout(LogoutArgs),
     /// List the tags of a repository
     Tags(TagsArgs),
+    /// Configure containerd's registry access (mirrors, TLS, credentials) safely
+    Containerd(containerd::ContainerdArgs),
     /// Print a shell completion script
     Completion {
         #[arg(value_enum)]
