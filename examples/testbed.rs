@@ -1,0 +1,69 @@
+//! Runs the integration-test bed on its own, for demos and manual testing:
+//!
+//! ```sh
+//! coproc BED { cargo run -q --example testbed; }
+//! while read -r line <&"${BED[0]}"; do [ "$line" = ready ] && break; eval "$line"; done
+//! ... use $REGCTL_TEST_TOKEN_REGISTRY etc ...
+//! exec {BED[1]}>&-   # EOF on its stdin stops the bed (so do SIGTERM and SIGINT)
+//! ```
+//!
+//! Prints `export NAME='value'` lines, then `ready`, then waits until its stdin reaches EOF or
+//! it gets SIGTERM/SIGINT, and stops the registries.
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::io::{Read as _, Write as _};
+
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+fn main() {
+    let bed = support::bed();
+    let vars = [
+        ("REGCTL_TEST_DIR", bed.dir.display().to_string()),
+        ("REGCTL_TEST_CA", bed.ca_file.display().to_string()),
+        ("REGCTL_TEST_CERTS_D", bed.certs_d.display().to_string()),
+        ("REGCTL_TEST_TOKEN_REGISTRY", bed.token_registry.clone()),
+        ("REGCTL_TEST_BASIC_REGISTRY", bed.basic_registry.clone()),
+        ("REGCTL_TEST_PLAIN_REGISTRY", bed.plain_registry.clone()),
+        ("REGCTL_TEST_REALM", bed.realm.clone()),
+    ];
+    let mut out = std::io::stdout().lock();
+    for (name, value) in vars {
+        let _ = writeln!(out, "export {name}={}", shell_quote(&value));
+    }
+    let _ = writeln!(out, "ready");
+    let _ = out.flush();
+    drop(out);
+    eprintln!(
+        "test bed up in {:?}; stop it with EOF on stdin, SIGTERM or SIGINT",
+        bed.startup
+    );
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let (eof_tx, eof_rx) = tokio::sync::oneshot::channel::<()>();
+    std::thread::spawn(move || {
+        let mut sink = [0u8; 4096];
+        let mut stdin = std::io::stdin().lock();
+        while matches!(stdin.read(&mut sink), Ok(n) if n > 0) {}
+        let _ = eof_tx.send(());
+    });
+    let why = rt.block_on(async {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
+        let mut int = signal(SignalKind::interrupt()).expect("SIGINT handler");
+        tokio::select! {
+            _ = eof_rx => "EOF on stdin",
+            _ = term.recv() => "SIGTERM",
+            _ = int.recv() => "SIGINT",
+        }
+    });
+    eprintln!("{why}: stopping the test bed");
+    bed.shutdown();
+    std::process::exit(0);
+}

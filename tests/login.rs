@@ -1,0 +1,440 @@
+//! `regctl login` / `logout` against the real registry behind the Harbor-like token service, the
+//! htpasswd registry and the plain-HTTP one.
+
+mod common;
+mod support;
+
+use std::path::Path;
+
+use base64::Engine;
+use common::{code, ok, stderr, stdout, unique, Home};
+
+fn login(
+    home: &Home,
+    registry: &str,
+    user: &str,
+    password: &str,
+    extra: &[&str],
+) -> std::process::Output {
+    let mut args = vec!["login", registry, "-u", user, "--password-stdin"];
+    args.extend_from_slice(extra);
+    home.run_with_stdin(&args, Some(&format!("{password}\n")))
+}
+
+fn ca(bed: &support::TestBed) -> &str {
+    bed.ca_file.to_str().unwrap()
+}
+
+fn docker_auths(home: &Home) -> serde_json::Value {
+    let text = std::fs::read_to_string(home.docker_config()).unwrap();
+    serde_json::from_str::<serde_json::Value>(&text).unwrap()["auths"].clone()
+}
+
+#[test]
+fn token_login_as_admin_member_and_robot() {
+    let bed = support::bed();
+    for (user, password) in [
+        ("admin", "Harbor12345"),
+        ("dev", "Dev12345"),
+        ("robot$ci", "Robot12345"),
+    ] {
+        let home = Home::new();
+        let out = login(
+            &home,
+            &bed.token_registry,
+            user,
+            password,
+            &["--ca-file", ca(bed)],
+        );
+        ok(&out);
+        assert_eq!(stdout(&out), "Login Succeeded\n");
+        // No keyring here: the file store, 0600, with a warning.
+        assert!(stderr(&out).contains("unencrypted"), "{}", stderr(&out));
+        assert_eq!(common::mode(&home.docker_config()), 0o600);
+        let entry = &docker_auths(&home)[&bed.token_registry];
+        // The token service grants refresh tokens: that, not the password, is stored.
+        assert!(entry["identitytoken"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty()));
+        let text = std::fs::read_to_string(home.docker_config()).unwrap();
+        assert!(!text.contains(password));
+    }
+}
+
+#[test]
+fn basic_login_stores_the_docker_auth_field() {
+    let bed = support::bed();
+    let home = Home::new();
+    let out = login(
+        &home,
+        &bed.basic_registry,
+        "robot$ci",
+        "Robot12345",
+        &["--ca-file", ca(bed)],
+    );
+    ok(&out);
+    let auth = docker_auths(&home)[&bed.basic_registry]["auth"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(auth)
+        .unwrap();
+    assert_eq!(decoded, b"robot$ci:Robot12345");
+}
+
+#[test]
+fn wrong_password_exits_3_and_keeps_the_stored_credential() {
+    let bed = support::bed();
+    for registry in [&bed.token_registry, &bed.basic_registry] {
+        let home = Home::new();
+        ok(&login(
+            &home,
+            registry,
+            "dev",
+            "Dev12345",
+            &["--ca-file", ca(bed)],
+        ));
+        let before = std::fs::read(home.docker_config()).unwrap();
+        let out = login(&home, registry, "dev", "wrong", &["--ca-file", ca(bed)]);
+        assert_eq!(code(&out), 3, "{}", stderr(&out));
+        assert!(stderr(&out).contains("unauthorized"), "{}", stderr(&out));
+        assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+        assert_eq!(std::fs::read(home.docker_config()).unwrap(), before);
+    }
+}
+
+#[test]
+fn no_terminal_and_no_password_is_a_usage_error_not_a_hang() {
+    let bed = support::bed();
+    let home = Home::new();
+    for args in [
+        vec!["login", bed.token_registry.as_str(), "-u", "admin"],
+        vec!["login", bed.token_registry.as_str()],
+    ] {
+        let mut args = args;
+        args.extend(["--ca-file", ca(bed)]);
+        let out = home.run(&args);
+        assert_eq!(code(&out), 2, "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("--password-stdin"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    assert!(!home.docker_config().exists());
+}
+
+#[test]
+fn password_flag_works_but_warns() {
+    let bed = support::bed();
+    let home = Home::new();
+    let out = home.run(&[
+        "login",
+        &bed.basic_registry,
+        "-u",
+        "admin",
+        "-p",
+        "Harbor12345",
+        "--ca-file",
+        ca(bed),
+    ]);
+    ok(&out);
+    assert!(stderr(&out).contains("--password-stdin"));
+}
+
+#[test]
+fn unknown_ca_then_ca_file_then_certs_d_then_insecure() {
+    let bed = support::bed();
+    let home = Home::new();
+    let out = login(&home, &bed.token_registry, "admin", "Harbor12345", &[]);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("x509: certificate signed by unknown authority"),
+        "{err}"
+    );
+    assert!(err.contains("--ca-file") && err.contains("--insecure") && err.contains("certs.d"));
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(!home.docker_config().exists());
+
+    ok(&login(
+        &home,
+        &bed.token_registry,
+        "admin",
+        "Harbor12345",
+        &["--ca-file", ca(bed)],
+    ));
+
+    // A certs.d directory, as docker and containerd use, in a fresh home.
+    let home = Home::new();
+    let dir = home.config_dir().join("certs.d").join(&bed.token_registry);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(&bed.ca_file, dir.join("ca.crt")).unwrap();
+    ok(&login(
+        &home,
+        &bed.token_registry,
+        "admin",
+        "Harbor12345",
+        &[],
+    ));
+
+    let home = Home::new();
+    let out = login(
+        &home,
+        &bed.token_registry,
+        "admin",
+        "Harbor12345",
+        &["--insecure"],
+    );
+    ok(&out);
+    assert!(stderr(&out).contains("verification is disabled"));
+}
+
+#[test]
+fn settings_given_at_login_are_remembered() {
+    let bed = support::bed();
+    let home = Home::new();
+    let repo = unique("remember");
+    bed.push_image(
+        &bed.token_registry,
+        &format!("private/{repo}"),
+        "v1",
+        Some(("admin", "Harbor12345")),
+    );
+    ok(&login(
+        &home,
+        &bed.token_registry,
+        "reader",
+        "Reader12345",
+        &["--ca-file", ca(bed)],
+    ));
+    // No --ca-file now: the CA remembered at login is used.
+    let out = home.run(&["tags", &format!("{}/private/{repo}", bed.token_registry)]);
+    ok(&out);
+    assert_eq!(stdout(&out), "v1\n");
+}
+
+#[test]
+fn plain_http_registry_on_loopback() {
+    let bed = support::bed();
+    let home = Home::new();
+    let repo = unique("plain");
+    bed.push_image(&bed.plain_registry, &repo, "latest", None);
+    // No flag: loopback falls back to plain HTTP by itself.
+    let out = login(&home, &bed.plain_registry, "anyone", "anything", &[]);
+    ok(&out);
+    let out = home.run(&["tags", &format!("{}/{repo}", bed.plain_registry)]);
+    ok(&out);
+    assert_eq!(stdout(&out), "latest\n");
+    let out = home.run(&[
+        "tags",
+        &format!("{}/{repo}", bed.plain_registry),
+        "--plain-http",
+    ]);
+    ok(&out);
+    // A TLS registry is never downgraded because of a certificate failure.
+    let out = home.run(&["tags", &format!("{}/library/x", bed.token_registry)]);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+}
+
+#[test]
+fn refresh_token_is_used_by_later_commands_one_token_per_scope_set() {
+    let bed = support::bed();
+    let user = unique("member");
+    bed.add_user(&user, "S3cret!pass", &[("private", "pull,push")]);
+    let repo = format!("private/{}", unique("app"));
+    for tag in ["a", "b", "c"] {
+        bed.push_image(
+            &bed.token_registry,
+            &repo,
+            tag,
+            Some(("admin", "Harbor12345")),
+        );
+    }
+    let home = Home::new();
+    ok(&login(
+        &home,
+        &bed.token_registry,
+        &user,
+        "S3cret!pass",
+        &["--ca-file", ca(bed)],
+    ));
+    let at_login = bed.token_requests_of(Some(&user));
+    assert_eq!(at_login.len(), 1, "{at_login:?}");
+    assert!(at_login[0].offline && at_login[0].issued);
+
+    // Several requests, one token: a later command uses the refresh token, not a password.
+    let out = home.run(&[
+        "tags",
+        &format!("{}/{repo}", bed.token_registry),
+        "--page-size",
+        "1",
+    ]);
+    ok(&out);
+    let mut tags: Vec<String> = stdout(&out).lines().map(String::from).collect();
+    tags.sort();
+    assert_eq!(tags, ["a", "b", "c"]);
+    let requests = bed.token_requests_of(Some(&user));
+    assert_eq!(requests.len(), 2, "{requests:?}");
+    assert_eq!(requests[1].grant, "refresh_token");
+    assert_eq!(requests[1].scopes, vec![format!("repository:{repo}:pull")]);
+
+    let out = home.run(&[
+        "tags",
+        &format!("{}/{repo}", bed.token_registry),
+        "--format",
+        "json",
+    ]);
+    ok(&out);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(doc["tags"].as_array().map(Vec::len), Some(3));
+}
+
+#[test]
+fn verbose_output_never_shows_a_secret() {
+    let bed = support::bed();
+    let home = Home::new();
+    let out = login(
+        &home,
+        &bed.basic_registry,
+        "admin",
+        "Harbor12345",
+        &["-v", "--ca-file", ca(bed)],
+    );
+    ok(&out);
+    let err = stderr(&out);
+    assert!(err.contains("authorization: <redacted>"), "{err}");
+    let basic = base64::engine::general_purpose::STANDARD.encode("admin:Harbor12345");
+    assert!(
+        !err.contains("Harbor12345") && !err.contains(&basic),
+        "{err}"
+    );
+
+    let home = Home::new();
+    let out = login(
+        &home,
+        &bed.token_registry,
+        "admin",
+        "Harbor12345",
+        &["-v", "--ca-file", ca(bed)],
+    );
+    ok(&out);
+    let err = stderr(&out);
+    assert!(err.contains("GET https://127.0.0.1"), "{err}");
+    assert!(
+        !err.contains("Harbor12345") && !err.contains(&basic) && !err.contains("Bearer ey"),
+        "{err}"
+    );
+    let refresh = docker_auths(&home)[&bed.token_registry]["identitytoken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(!err.contains(&refresh));
+}
+
+#[test]
+fn logout_removes_the_credential() {
+    let bed = support::bed();
+    let home = Home::new();
+    ok(&login(
+        &home,
+        &bed.basic_registry,
+        "dev",
+        "Dev12345",
+        &["--ca-file", ca(bed)],
+    ));
+    let out = home.run(&["logout", &bed.basic_registry]);
+    ok(&out);
+    assert!(stdout(&out).contains("Removing login credentials"));
+    assert!(docker_auths(&home).get(&bed.basic_registry).is_none());
+    let out = home.run(&["logout", &bed.basic_registry]);
+    ok(&out);
+    assert!(stdout(&out).contains("Not logged in"));
+}
+
+/// A `docker-credential-*` helper that keeps credentials in a JSON file next to itself.
+fn install_helper(dir: &Path) {
+    let script = r#"#!/bin/sh
+store="$(dirname "$0")/helper-store.json"
+case "$1" in
+  store) cat > "$store" ;;
+  get)
+    read server
+    if [ -f "$store" ] && grep -q "\"$server\"" "$store"; then cat "$store"; else echo "credentials not found in native keychain"; exit 1; fi ;;
+  erase)
+    read server
+    if [ -f "$store" ]; then rm "$store"; else echo "credentials not found in native keychain"; exit 1; fi ;;
+esac
+"#;
+    let path = dir.join("docker-credential-regtest");
+    std::fs::write(&path, script).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn docker_credential_helper_store_get_erase() {
+    let bed = support::bed();
+    let home = Home::new();
+    let bin = home.dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    install_helper(&bin);
+    std::fs::create_dir_all(home.docker_config().parent().unwrap()).unwrap();
+    std::fs::write(home.docker_config(), r#"{"credsStore": "regtest"}"#).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let repo = unique("helper");
+    bed.push_image(
+        &bed.basic_registry,
+        &repo,
+        "v9",
+        Some(("admin", "Harbor12345")),
+    );
+
+    let mut cmd = home.command(&[
+        "login",
+        &bed.basic_registry,
+        "-u",
+        "dev",
+        "--password-stdin",
+        "--ca-file",
+        ca(bed),
+    ]);
+    let out = common::run(cmd.env("PATH", &path), Some("Dev12345\n"));
+    ok(&out);
+    let stored: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(bin.join("helper-store.json")).unwrap())
+            .unwrap();
+    assert_eq!(stored["ServerURL"], bed.basic_registry.as_str());
+    assert_eq!(stored["Username"], "dev");
+    assert_eq!(stored["Secret"], "Dev12345");
+    assert!(!std::fs::read_to_string(home.docker_config())
+        .unwrap()
+        .contains("Dev12345"));
+
+    // Read through the helper.
+    let mut cmd = home.command(&["tags", &format!("{}/{repo}", bed.basic_registry)]);
+    let out = common::run(cmd.env("PATH", &path), None);
+    ok(&out);
+    assert_eq!(stdout(&out), "v9\n");
+
+    let mut cmd = home.command(&["logout", &bed.basic_registry]);
+    let out = common::run(cmd.env("PATH", &path), None);
+    ok(&out);
+    assert!(!bin.join("helper-store.json").exists());
+    // Without a credential the registry refuses: exit 3 with the next step.
+    let mut cmd = home.command(&["tags", &format!("{}/{repo}", bed.basic_registry)]);
+    let out = common::run(cmd.env("PATH", &path), None);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(stderr(&out).contains("regctl login"));
+}
+
+#[test]
+fn malformed_input_is_a_usage_error() {
+    let home = Home::new();
+    let out = home.run(&["login", "bad host!", "-u", "x", "-p", "y"]);
+    assert_eq!(code(&out), 2);
+    let out = home.run(&["tags", "Not/Valid"]);
+    assert_eq!(code(&out), 2);
+    assert_eq!(stderr(&out).lines().count(), 1);
+}
