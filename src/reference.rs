@@ -2,6 +2,8 @@
 
 use std::net::IpAddr;
 
+use crate::digest::Digest;
+
 /// The name docker and every tool after it use for Docker Hub.
 pub const DOCKER_HUB: &str = "docker.io";
 /// Where Docker Hub's registry API actually answers.
@@ -15,6 +17,8 @@ pub enum ReferenceError {
     InvalidRegistry(String),
     #[error("invalid repository {0:?}: expected [REGISTRY/]PATH with lower-case path components, e.g. harbor.example.com/library/busybox")]
     InvalidRepository(String),
+    #[error("invalid image reference {0:?}: expected [REGISTRY/]REPOSITORY[:TAG][@sha256:DIGEST], e.g. harbor.example.com/library/busybox:1.35.0")]
+    InvalidReference(String),
 }
 
 /// A registry host as regctl keys everything by: `host` or `host:port`, lower-case, with
@@ -174,6 +178,123 @@ impl std::fmt::Display for Repository {
     }
 }
 
+/// An image reference: a repository with a tag, a digest, or both (`name:tag@sha256:…`, where
+/// the digest is what counts). A reference with neither means `:latest`, as docker does.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Reference {
+    repository: Repository,
+    tag: Option<String>,
+    digest: Option<Digest>,
+}
+
+impl Reference {
+    pub fn parse(input: &str) -> Result<Self, ReferenceError> {
+        let invalid = || ReferenceError::InvalidReference(input.to_string());
+        let (rest, digest) = match input.split_once('@') {
+            Some((rest, d)) => (rest, Some(d.parse::<Digest>().map_err(|_| invalid())?)),
+            None => (input, None),
+        };
+        // A tag follows the last `:` after the last `/`; an earlier colon is a port.
+        let last_slash = rest.rfind('/').map_or(0, |i| i + 1);
+        let (name, tag) = match rest[last_slash..].rfind(':') {
+            Some(i) => (&rest[..last_slash + i], Some(&rest[last_slash + i + 1..])),
+            None => (rest, None),
+        };
+        if let Some(tag) = tag {
+            if !valid_tag(tag) {
+                return Err(invalid());
+            }
+        }
+        let repository = Repository::parse(name).map_err(|_| invalid())?;
+        let tag = match (tag, &digest) {
+            (Some(t), _) => Some(t.to_string()),
+            (None, None) => Some("latest".to_string()),
+            (None, Some(_)) => None,
+        };
+        Ok(Reference {
+            repository,
+            tag,
+            digest,
+        })
+    }
+
+    pub fn repository(&self) -> &Repository {
+        &self.repository
+    }
+
+    pub fn registry(&self) -> &Registry {
+        self.repository.registry()
+    }
+
+    pub fn tag(&self) -> Option<&str> {
+        self.tag.as_deref()
+    }
+
+    pub fn digest(&self) -> Option<&Digest> {
+        self.digest.as_ref()
+    }
+
+    /// What goes in `/v2/<name>/manifests/<reference>`: the digest when there is one.
+    pub fn manifest_reference(&self) -> String {
+        match (&self.digest, &self.tag) {
+            (Some(d), _) => d.to_string(),
+            (None, Some(t)) => t.clone(),
+            (None, None) => unreachable!("a reference has a tag or a digest"),
+        }
+    }
+
+    /// Where a manifest with `digest` is put: under the tag, or under its digest when the
+    /// reference has no tag.
+    pub fn manifest_reference_for(&self, digest: &Digest) -> String {
+        self.tag.clone().unwrap_or_else(|| digest.to_string())
+    }
+
+    /// The same repository at `digest` (the tag is dropped: the digest says it all).
+    pub fn with_digest(&self, digest: Digest) -> Reference {
+        Reference {
+            repository: self.repository.clone(),
+            tag: None,
+            digest: Some(digest),
+        }
+    }
+
+    /// docker's short form for `RepoTags` and messages: `busybox:1.35.0` for Docker Hub's
+    /// official images, the full name elsewhere.
+    pub fn familiar(&self) -> String {
+        let full = self.to_string();
+        full.strip_prefix("docker.io/library/")
+            .or_else(|| full.strip_prefix("docker.io/"))
+            .map(str::to_string)
+            .unwrap_or(full)
+    }
+}
+
+impl std::fmt::Display for Reference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.repository)?;
+        if let Some(tag) = &self.tag {
+            write!(f, ":{tag}")?;
+        }
+        if let Some(digest) = &self.digest {
+            write!(f, "@{digest}")?;
+        }
+        Ok(())
+    }
+}
+
+/// `[A-Za-z0-9_][A-Za-z0-9._-]{0,127}`
+fn valid_tag(tag: &str) -> bool {
+    let first_ok = tag
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_');
+    first_ok
+        && tag.len() <= 128
+        && tag
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+}
+
 /// The distribution spec's `[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*`.
 fn valid_path_component(c: &str) -> bool {
     let bytes = c.as_bytes();
@@ -263,6 +384,27 @@ mod tests {
             "a:b",
         ] {
             assert!(Repository::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn image_references() {
+        let r = Reference::parse("busybox").unwrap();
+        assert_eq!(r.to_string(), "docker.io/library/busybox:latest");
+        assert_eq!(r.familiar(), "busybox:latest");
+        let r = Reference::parse("127.0.0.1:5000/private/app:v1.2").unwrap();
+        assert_eq!(r.registry().name(), "127.0.0.1:5000");
+        assert_eq!(r.tag(), Some("v1.2"));
+        assert_eq!(r.manifest_reference(), "v1.2");
+        let d = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        let r = Reference::parse(&format!("localhost:5000/a@{d}")).unwrap();
+        assert_eq!(r.tag(), None);
+        assert_eq!(r.manifest_reference(), d);
+        let r = Reference::parse(&format!("harbor.local/lib/a:1@{d}")).unwrap();
+        assert_eq!(r.to_string(), format!("harbor.local/lib/a:1@{d}"));
+        assert_eq!(r.manifest_reference(), d);
+        for bad in ["", "a:", "a:-x", "A", "a@sha256:12", "a:b:c", "harbor.local:5000/", "a b"] {
+            assert!(Reference::parse(bad).is_err(), "{bad}");
         }
     }
 

@@ -32,6 +32,16 @@ pub enum Command {
     Login(LoginArgs),
     /// Remove a registry's stored credential
     Logout(LogoutArgs),
+    /// Pull an image from a registry into the local store
+    Pull(PullArgs),
+    /// Push an image from the local store to its registry
+    Push(PushArgs),
+    /// Give an image in the local store another name
+    Tag(TagArgs),
+    /// List the images in the local store
+    Images(ImagesArgs),
+    /// Remove images from the local store
+    Rmi(RmiArgs),
     /// List the tags of a repository
     Tags(TagsArgs),
     /// Configure containerd's registry access (mirrors, TLS, credentials) safely
@@ -126,4 +136,88 @@ pub struct TagsArgs {
     pub page_size: Option<usize>,
     #[command(flatten)]
     pub registry: RegistryArgs,
+}
+
+/// Where the local image store is.
+#[derive(Args, Debug, Clone, Default)]
+pub struct StoreArgs {
+    /// Local image store (an OCI image layout) [default: $REGCTL_STORE, or the data directory's regctl/store]
+    #[arg(long = "store", value_name = "DIR")]
+    pub store: Option<PathBuf>,
+}
+
+/// How a transfer runs and reports.
+#[derive(Args, Debug, Clone)]
+pub struct TransferArgs {
+    /// Blobs transferred at once
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+    /// Print only the result (the digest)
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct PullArgs {
+    /// Image reference, e.g. harbor.example.com/library/busybox:1.35.0
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// Platform to pull from a multi-platform image (repeatable) [default: this host's]
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]", conflicts_with = "all_platforms")]
+    pub platform: Vec<String>,
+    /// Pull every platform of a multi-platform image
+    #[arg(long)]
+    pub all_platforms: bool,
+    #[command(flatten)]
+    pub transfer: TransferArgs,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct PushArgs {
+    /// Image reference as named in the local store
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// Upload blobs in PATCH chunks of this many bytes instead of one PUT each
+    #[arg(long, value_name = "BYTES")]
+    pub chunk_size: Option<u64>,
+    #[command(flatten)]
+    pub transfer: TransferArgs,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct TagArgs {
+    /// An image in the local store
+    #[arg(value_name = "SOURCE")]
+    pub source: String,
+    /// The new name
+    #[arg(value_name = "TARGET")]
+    pub target: String,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ImagesArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct RmiArgs {
+    /// Images to remove
+    #[arg(value_name = "REF", required = true)]
+    pub references: Vec<String>,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }

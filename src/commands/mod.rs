@@ -3,8 +3,13 @@
 mod completion;
 mod connection;
 mod containerd;
+mod images;
 mod login;
 mod logout;
+mod pull;
+mod push;
+mod rmi;
+mod tag;
 mod tags;
 
 use crate::cli::{Cli, Command};
@@ -14,6 +19,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Login(args) => login::run(args, verbose).await,
         Command::Logout(args) => logout::run(args),
+        Command::Pull(args) => pull::run(args, verbose).await,
+        Command::Push(args) => push::run(args, verbose).await,
+        Command::Tag(args) => tag::run(args),
+        Command::Images(args) => images::run(args),
+        Command::Rmi(args) => rmi::run(args),
         Command::Tags(args) => tags::run(args, verbose).await,
         Command::Containerd(args) => containerd::run(args, verbose).await,
         Command::Completion { shell } => completion::run(shell),

@@ -8,7 +8,7 @@ use super::Error;
 use crate::auth::session::Session;
 use crate::auth::token::error_message;
 use crate::auth::{self, Credential};
-use crate::transport::Transport;
+use crate::transport::{retry, Transport};
 
 pub struct Client {
     transport: Transport,
@@ -48,22 +48,38 @@ impl Client {
 
     /// Sends the request `build` makes, authorized for `scopes`. A `401` means the token was
     /// refused (expired, or the registry wants another scope): the new challenge is noted and
-    /// the request is made once more with a fresh token. `build` is called again for that.
+    /// the request is made once more with a fresh token. Connection failures, 5xx and 429 are
+    /// retried with backoff; after the last attempt the error (or the response) is returned.
+    /// `build` is called again for every attempt, so bodies are made afresh.
     pub async fn send(
         &self,
         scopes: &[String],
         build: impl Fn(&Transport) -> RequestBuilder,
     ) -> Result<Response, Error> {
-        let mut retried = false;
+        let mut reauthorized = false;
+        let mut attempt = 0;
         loop {
             let mut request = build(&self.transport);
             if let Some(value) = self.session.authorization(&self.transport, scopes).await? {
                 request = request.header(AUTHORIZATION, value);
             }
-            let response = self.transport.send(request).await?;
-            match response.status() {
-                StatusCode::UNAUTHORIZED if !retried => {
-                    retried = true;
+            let response = match self.transport.send(request).await {
+                Err(e) if Transport::is_transient(&e) && attempt + 1 < retry::ATTEMPTS => {
+                    self.wait(attempt, None, &e.to_string()).await;
+                    attempt += 1;
+                    continue;
+                }
+                other => other?,
+            };
+            let status = response.status();
+            if retry::retryable_status(status) && attempt + 1 < retry::ATTEMPTS {
+                self.wait(attempt, Some(response.headers()), &status.to_string()).await;
+                attempt += 1;
+                continue;
+            }
+            match status {
+                StatusCode::UNAUTHORIZED if !reauthorized => {
+                    reauthorized = true;
                     self.session.observe(&response);
                     self.session.invalidate(scopes).await;
                 }
@@ -72,6 +88,14 @@ impl Client {
                 _ => return Ok(response),
             }
         }
+    }
+
+    async fn wait(&self, attempt: u32, headers: Option<&reqwest::header::HeaderMap>, why: &str) {
+        let delay = retry::delay(attempt, headers);
+        if self.transport.verbose() {
+            eprintln!("{why}; retrying in {delay:?}");
+        }
+        tokio::time::sleep(delay).await;
     }
 
     async fn refused(&self, response: Response, forbidden: bool) -> Error {

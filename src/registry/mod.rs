@@ -1,6 +1,8 @@
 //! The distribution API, spoken to one registry at a time through an authenticated client.
 
+pub mod blobs;
 pub mod client;
+pub mod manifests;
 pub mod tags;
 
 pub use client::Client;
@@ -19,6 +21,16 @@ pub enum Error {
         status: u16,
         detail: String,
     },
+    #[error("{what}: the registry sent content that hashes to {actual}, not {expected}")]
+    DigestMismatch {
+        what: String,
+        expected: crate::digest::Digest,
+        actual: crate::digest::Digest,
+    },
+    #[error(transparent)]
+    Manifest(#[from] crate::manifest::ManifestError),
+    #[error(transparent)]
+    Store(#[from] crate::store::Error),
     #[error(transparent)]
     Auth(#[from] crate::auth::Error),
     #[error(transparent)]
@@ -29,6 +41,11 @@ impl Error {
     pub fn exit_code(&self) -> ExitCode {
         match self {
             Error::NotFound(_) => ExitCode::NotFound,
+            // A registry still failing after every retry is down, as far as a script cares.
+            Error::Unexpected { status, .. } if *status >= 500 || *status == 429 => {
+                ExitCode::Connection
+            }
+            Error::Store(e) => e.exit_code(),
             Error::Auth(e) => e.exit_code(),
             Error::Transport(e) => e.exit_code(),
             _ => ExitCode::General,

@@ -2,6 +2,7 @@
 //! optional redacted logging, and explains connection and certificate failures.
 
 pub mod certs_d;
+pub mod retry;
 pub mod tls;
 
 use std::path::PathBuf;
@@ -101,6 +102,20 @@ impl Transport {
             plain_http_chosen: options.plain_http,
             verbose,
         })
+    }
+
+    /// Whether the user asked for plain HTTP to this registry (rather than a loopback fallback).
+    pub fn plain_http_chosen(&self) -> bool {
+        self.plain_http_chosen
+    }
+
+    /// Whether an error is worth another attempt (the connection, not the request, failed).
+    pub fn is_transient(err: &Error) -> bool {
+        matches!(err, Error::Connect { .. } | Error::Request { .. })
+    }
+
+    pub fn verbose(&self) -> bool {
+        self.verbose
     }
 
     pub fn registry(&self) -> &Registry {
@@ -275,12 +290,5 @@ impl Error {
             Error::TlsConfig(_) | Error::Client(_) => ExitCode::General,
             _ => ExitCode::Connection,
         }
-    }
-}
-
-impl Transport {
-    /// Whether the user asked for plain HTTP to this registry (rather than a loopback fallback).
-    pub fn plain_http_chosen(&self) -> bool {
-        self.plain_http_chosen
     }
 }

@@ -14,6 +14,9 @@
 #![allow(dead_code)]
 
 pub mod ca;
+pub mod images;
+pub mod liar;
+pub mod proxy;
 pub mod registry;
 pub mod token_service;
 
@@ -464,19 +467,11 @@ impl TestBed {
         tag: &str,
         creds: Option<(&str, &str)>,
     ) -> PushedImage {
-        let client = self.client();
-        let base = self.url(registry);
-        let auth = self.auth_header(&client, &base, repository, creds);
-        let with_auth = |req: reqwest::blocking::RequestBuilder| match &auth {
-            Some(h) => req.header(reqwest::header::AUTHORIZATION, h.as_str()),
-            None => req,
-        };
-
         let layer = tar_with_file(
             "regctl-test/hello.txt",
             format!("hello from {repository}:{tag}\n").as_bytes(),
         );
-        let layer_digest = sha256_digest(&layer);
+        let layer_digest = self.upload_blob(registry, repository, creds, &layer);
         let config = serde_json::json!({
             "architecture": "amd64",
             "os": "linux",
@@ -486,29 +481,7 @@ impl TestBed {
         })
         .to_string()
         .into_bytes();
-        let config_digest = sha256_digest(&config);
-        for (digest, data) in [(&layer_digest, &layer), (&config_digest, &config)] {
-            let resp = with_auth(client.post(format!("{base}/v2/{repository}/blobs/uploads/")))
-                .send()
-                .expect("start blob upload");
-            assert_eq!(resp.status().as_u16(), 202, "start blob upload: {resp:?}");
-            let location = resp
-                .headers()
-                .get(reqwest::header::LOCATION)
-                .and_then(|v| v.to_str().ok())
-                .expect("upload Location")
-                .to_string();
-            let mut url = url::Url::parse(&base)
-                .and_then(|b| b.join(&location))
-                .expect("upload URL");
-            url.query_pairs_mut().append_pair("digest", digest);
-            let resp = with_auth(client.put(url))
-                .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
-                .body(data.clone())
-                .send()
-                .expect("finish blob upload");
-            assert_eq!(resp.status().as_u16(), 201, "finish blob upload: {resp:?}");
-        }
+        let config_digest = self.upload_blob(registry, repository, creds, &config);
         let manifest = serde_json::json!({
             "schemaVersion": 2,
             "mediaType": OCI_MANIFEST,
@@ -517,19 +490,7 @@ impl TestBed {
         })
         .to_string()
         .into_bytes();
-        let digest = sha256_digest(&manifest);
-        let resp = with_auth(client.put(format!("{base}/v2/{repository}/manifests/{tag}")))
-            .header(reqwest::header::CONTENT_TYPE, OCI_MANIFEST)
-            .body(manifest.clone())
-            .send()
-            .expect("put manifest");
-        assert_eq!(resp.status().as_u16(), 201, "put manifest: {resp:?}");
-        let sent = resp
-            .headers()
-            .get("docker-content-digest")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
-        assert_eq!(sent, digest, "registry's manifest digest");
+        let digest = self.put_manifest(registry, repository, tag, creds, OCI_MANIFEST, &manifest);
         PushedImage {
             reference: format!("{registry}/{repository}:{tag}"),
             digest,
@@ -628,4 +589,16 @@ pub fn write_file(path: &Path, content: impl AsRef<[u8]>) {
         fs::create_dir_all(parent).expect("create parent dir");
     }
     fs::write(path, content).expect("write file");
+}
+
+impl TestBed {
+    /// Access-log lines of `registry` that mention `needle` (e.g. a repository's upload path):
+    /// how tests count the requests a command made.
+    pub fn requests_matching(&self, registry: &str, needle: &str) -> Vec<String> {
+        self.registry_log(registry)
+            .lines()
+            .filter(|l| l.contains(needle) && l.contains("HTTP/"))
+            .map(str::to_string)
+            .collect()
+    }
 }

@@ -66,7 +66,7 @@ fn config(spec: &Spec, addr: SocketAddr, storage: &Path) -> String {
     let level = std::env::var("REGCTL_TEST_REGISTRY_LOG_LEVEL").unwrap_or_else(|_| "warn".into());
     let mut c = format!(
         "version: 0.1\n\
-         log:\n  level: {level}\n  formatter: text\n  accesslog:\n    disabled: true\n\
+         log:\n  level: {level}\n  formatter: text\n  accesslog:\n    disabled: false\n\
          storage:\n  filesystem:\n    rootdirectory: {storage}\n  delete:\n    enabled: true\n  \
          maintenance:\n    uploadpurging:\n      enabled: false\n\
          http:\n  addr: {addr}\n  secret: {secret}\n  headers:\n    X-Content-Type-Options: [nosniff]\n",

@@ -1,0 +1,295 @@
+//! Blobs on the registry, streamed: download into the store (resuming with `Range`), check
+//! existence, mount from another repository, and upload in one PUT or in chunks.
+
+use std::path::Path;
+
+use futures_util::StreamExt;
+use reqwest::header::{CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, LOCATION, RANGE};
+use reqwest::{Method, Response, StatusCode, Url};
+use tokio_util::io::ReaderStream;
+
+use super::manifests::{check_status, status_error};
+use super::{Client, Error};
+use crate::manifest::Blob;
+use crate::progress::BlobProgress;
+use crate::reference::Repository;
+use crate::store::Ingest;
+use crate::transport::retry;
+
+/// Read size for upload bodies: large enough that per-chunk overhead vanishes, small enough to
+/// keep memory flat with several uploads in flight.
+const READ_CHUNK: usize = 256 << 10;
+
+fn blob_url(client: &Client, repository: &Repository, blob: &Blob) -> Url {
+    client
+        .transport()
+        .url(&format!("v2/{}/blobs/{}", repository.path(), blob.digest))
+}
+
+pub async fn exists(
+    client: &Client,
+    repository: &Repository,
+    blob: &Blob,
+    scopes: &[String],
+) -> Result<bool, Error> {
+    let url = blob_url(client, repository, blob);
+    let response = client
+        .send(scopes, |t| t.request(Method::HEAD, url.clone()))
+        .await?;
+    match response.status() {
+        s if s.is_success() => Ok(true),
+        StatusCode::NOT_FOUND => Ok(false),
+        s => check_status(s, &[], || format!("checking blob {}", blob.digest)).map(|_| false),
+    }
+}
+
+/// Streams `blob` into `ingest`, resuming from what is already there. A connection that drops
+/// mid-body is resumed from the byte it reached; the digest is checked by `Ingest::commit`.
+pub async fn fetch(
+    client: &Client,
+    repository: &Repository,
+    blob: &Blob,
+    ingest: &mut Ingest,
+    scopes: &[String],
+    progress: &mut BlobProgress,
+) -> Result<(), Error> {
+    let url = blob_url(client, repository, blob);
+    progress.advance(ingest.offset());
+    let mut attempt = 0;
+    while ingest.offset() < blob.size {
+        let offset = ingest.offset();
+        // Redirects to object storage are followed by the transport, which drops our
+        // Authorization header whenever the redirect leaves this host.
+        let response = client
+            .send(scopes, |t| {
+                let request = t.request(Method::GET, url.clone());
+                if offset > 0 {
+                    request.header(RANGE, format!("bytes={offset}-"))
+                } else {
+                    request
+                }
+            })
+            .await?;
+        let status = response.status();
+        if status == StatusCode::PARTIAL_CONTENT && !range_starts_at(&response, offset) {
+            ingest.reset()?;
+            progress.rewind(0);
+            continue;
+        }
+        if status == StatusCode::OK && offset > 0 {
+            // The server ignored Range: take the whole blob again.
+            ingest.reset()?;
+            progress.rewind(0);
+        }
+        if !status.is_success() {
+            let body = response.bytes().await.unwrap_or_default();
+            return Err(status_error(status, &body, format!("blob {} of {repository}", blob.digest)));
+        }
+        let mut body = response.bytes_stream();
+        let mut broken = None;
+        while let Some(chunk) = body.next().await {
+            match chunk {
+                Ok(bytes) => {
+                    ingest.write(&bytes)?;
+                    progress.advance(bytes.len() as u64);
+                }
+                Err(e) => {
+                    broken = Some(e);
+                    break;
+                }
+            }
+        }
+        match broken {
+            None if ingest.offset() < blob.size => {
+                // The body ended early without an error: treat it as a dropped connection.
+                broken_connection(&mut attempt, blob, "the connection closed early").await?;
+            }
+            None => {}
+            Some(e) => broken_connection(&mut attempt, blob, &e.to_string()).await?,
+        }
+    }
+    Ok(())
+}
+
+async fn broken_connection(attempt: &mut u32, blob: &Blob, why: &str) -> Result<(), Error> {
+    *attempt += 1;
+    if *attempt >= retry::ATTEMPTS {
+        return Err(Error::Transport(crate::transport::Error::Connect {
+            host: blob.digest.to_string(),
+            reason: format!("downloading {} failed {} times: {why}", blob.digest, retry::ATTEMPTS),
+        }));
+    }
+    tokio::time::sleep(retry::delay(*attempt - 1, None)).await;
+    Ok(())
+}
+
+fn range_starts_at(response: &Response, offset: u64) -> bool {
+    response
+        .headers()
+        .get(CONTENT_RANGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("bytes "))
+        .and_then(|v| v.split('-').next())
+        .and_then(|start| start.parse::<u64>().ok())
+        == Some(offset)
+}
+
+/// What a mount request achieved.
+pub enum Mount {
+    Mounted,
+    /// The registry opened an upload session instead (cross-repository mount refused).
+    Upload(Url),
+}
+
+/// `POST …/blobs/uploads/?mount=&from=`: 201 means the blob is now in `repository` without a
+/// byte sent; 202 means upload it to the session returned.
+pub async fn mount(
+    client: &Client,
+    repository: &Repository,
+    blob: &Blob,
+    from: &str,
+    scopes: &[String],
+) -> Result<Mount, Error> {
+    let mut url = client
+        .transport()
+        .url(&format!("v2/{}/blobs/uploads/", repository.path()));
+    url.query_pairs_mut()
+        .append_pair("mount", &blob.digest.to_string())
+        .append_pair("from", from);
+    let response = client
+        .send(scopes, |t| {
+            t.request(Method::POST, url.clone()).header(CONTENT_LENGTH, "0")
+        })
+        .await?;
+    match response.status() {
+        StatusCode::CREATED => Ok(Mount::Mounted),
+        StatusCode::ACCEPTED => Ok(Mount::Upload(location(&response)?)),
+        status => {
+            let body = response.bytes().await.unwrap_or_default();
+            Err(status_error(status, &body, format!("mounting {} from {from}", blob.digest)))
+        }
+    }
+}
+
+/// Opens an upload session: its URL and the smallest chunk the registry takes, if it says.
+async fn start(
+    client: &Client,
+    repository: &Repository,
+    scopes: &[String],
+) -> Result<(Url, Option<u64>), Error> {
+    let url = client
+        .transport()
+        .url(&format!("v2/{}/blobs/uploads/", repository.path()));
+    let response = client
+        .send(scopes, |t| {
+            t.request(Method::POST, url.clone()).header(CONTENT_LENGTH, "0")
+        })
+        .await?;
+    let status = response.status();
+    if status != StatusCode::ACCEPTED {
+        let body = response.bytes().await.unwrap_or_default();
+        return Err(status_error(status, &body, format!("starting an upload to {repository}")));
+    }
+    let min_chunk = response
+        .headers()
+        .get("oci-chunk-min-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok());
+    Ok((location(&response)?, min_chunk))
+}
+
+fn location(response: &Response) -> Result<Url, Error> {
+    response
+        .headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|l| response.url().join(l).ok())
+        .ok_or_else(|| Error::Unexpected {
+            what: "an upload session".into(),
+            status: response.status().as_u16(),
+            detail: "the registry sent no usable Location".into(),
+        })
+}
+
+/// Uploads the file at `path` as `blob`: one streaming `PUT`, or `PATCH` chunks of
+/// `chunk_size` (raised to the registry's `OCI-Chunk-Min-Length`) and a closing `PUT`.
+pub async fn upload(
+    client: &Client,
+    repository: &Repository,
+    blob: &Blob,
+    path: &Path,
+    session: Option<Url>,
+    chunk_size: Option<u64>,
+    scopes: &[String],
+    progress: &mut BlobProgress,
+) -> Result<(), Error> {
+    let (mut session, min_chunk) = match session {
+        Some(url) => (url, None),
+        None => start(client, repository, scopes).await?,
+    };
+    let chunk = chunk_size.map(|c| c.max(min_chunk.unwrap_or(0)).max(1));
+    let mut offset = 0;
+    if let Some(chunk) = chunk {
+        while offset < blob.size {
+            let len = chunk.min(blob.size - offset);
+            let url = session.clone();
+            let response = client
+                .send(scopes, |t| {
+                    t.request(Method::PATCH, url.clone())
+                        .header(CONTENT_TYPE, "application/octet-stream")
+                        .header(CONTENT_RANGE, format!("{offset}-{}", offset + len - 1))
+                        .header(CONTENT_LENGTH, len)
+                        .body(file_body(path, offset, len))
+                })
+                .await?;
+            let status = response.status();
+            if status != StatusCode::ACCEPTED {
+                let body = response.bytes().await.unwrap_or_default();
+                let what = format!("uploading {} to {repository}", blob.digest);
+                return Err(status_error(status, &body, what));
+            }
+            session = location(&response)?;
+            offset += len;
+            progress.advance(len);
+        }
+    }
+    let mut url = session;
+    url.query_pairs_mut()
+        .append_pair("digest", &blob.digest.to_string());
+    let remaining = blob.size - offset;
+    let response = client
+        .send(scopes, |t| {
+            let request = t
+                .request(Method::PUT, url.clone())
+                .header(CONTENT_TYPE, "application/octet-stream")
+                .header(CONTENT_LENGTH, remaining);
+            if remaining > 0 {
+                request.body(file_body(path, offset, remaining))
+            } else {
+                request
+            }
+        })
+        .await?;
+    let status = response.status();
+    let body = response.bytes().await.unwrap_or_default();
+    check_status(status, &body, || format!("uploading {} to {repository}", blob.digest))?;
+    progress.advance(remaining);
+    Ok(())
+}
+
+/// `len` bytes of the file from `offset`, read as the request goes out.
+fn file_body(path: &Path, offset: u64, len: u64) -> reqwest::Body {
+    use tokio::io::{AsyncReadExt, AsyncSeekExt};
+    let path = path.to_path_buf();
+    let stream = futures_util::stream::once(async move {
+        let mut file = tokio::fs::File::open(&path).await?;
+        file.seek(std::io::SeekFrom::Start(offset)).await?;
+        Ok::<_, std::io::Error>(ReaderStream::with_capacity(file.take(len), READ_CHUNK))
+    })
+    .map(|opened| match opened {
+        Ok(reader) => reader.left_stream(),
+        Err(e) => futures_util::stream::once(async move { Err(e) }).right_stream(),
+    })
+    .flatten();
+    reqwest::Body::wrap_stream(stream)
+}

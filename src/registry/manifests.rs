@@ -1,0 +1,151 @@
+//! Manifests on the registry: fetch (verified against the digest asked for or announced),
+//! resolve a tag to a digest, and put.
+
+use reqwest::header::{ACCEPT, CONTENT_TYPE};
+use reqwest::{Method, StatusCode};
+
+use super::{Client, Error};
+use crate::auth::token::error_message;
+use crate::digest::Digest;
+use crate::manifest::{Manifest, ACCEPT as MANIFEST_TYPES};
+use crate::reference::Repository;
+
+/// Manifests are small; a registry sending more than this is not sending a manifest.
+const MAX_MANIFEST: usize = 8 << 20;
+const DIGEST_HEADER: &str = "docker-content-digest";
+
+fn url(client: &Client, repository: &Repository, reference: &str) -> reqwest::Url {
+    client
+        .transport()
+        .url(&format!("v2/{}/manifests/{reference}", repository.path()))
+}
+
+/// `GET` the manifest at `reference` (tag or digest). The bytes must hash to the digest asked
+/// for, and to the digest the registry announces, or nothing is returned.
+pub async fn get(
+    client: &Client,
+    repository: &Repository,
+    reference: &str,
+    scopes: &[String],
+) -> Result<Manifest, Error> {
+    let url = url(client, repository, reference);
+    let response = client
+        .send(scopes, |t| {
+            t.request(Method::GET, url.clone())
+                .header(ACCEPT, MANIFEST_TYPES)
+        })
+        .await?;
+    let status = response.status();
+    let announced = response
+        .headers()
+        .get(DIGEST_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let content_type = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let body = response.bytes().await.map_err(|e| Error::Unexpected {
+        what: format!("reading manifest {repository}:{reference}"),
+        status: status.as_u16(),
+        detail: e.to_string(),
+    })?;
+    check_status(status, &body, || format!("manifest {repository}:{reference}"))?;
+    if body.len() > MAX_MANIFEST {
+        return Err(Error::Unexpected {
+            what: format!("manifest {repository}:{reference}"),
+            status: status.as_u16(),
+            detail: format!("{} bytes is too large for a manifest", body.len()),
+        });
+    }
+    let manifest = Manifest::parse(body.to_vec(), content_type.as_deref()).map_err(Error::Manifest)?;
+    let expected = reference.parse::<Digest>().ok().or_else(|| announced.and_then(|a| a.parse().ok()));
+    if let Some(expected) = expected {
+        if manifest.digest != expected {
+            return Err(Error::DigestMismatch {
+                what: format!("manifest {repository}:{reference}"),
+                expected,
+                actual: manifest.digest,
+            });
+        }
+    }
+    Ok(manifest)
+}
+
+/// The digest `reference` points at, by `HEAD` (no manifest body crosses the wire). Falls back
+/// to `GET` for registries that announce no digest on `HEAD`.
+pub async fn resolve(
+    client: &Client,
+    repository: &Repository,
+    reference: &str,
+    scopes: &[String],
+) -> Result<(Digest, String), Error> {
+    let url = url(client, repository, reference);
+    let response = client
+        .send(scopes, |t| {
+            t.request(Method::HEAD, url.clone())
+                .header(ACCEPT, MANIFEST_TYPES)
+        })
+        .await?;
+    check_status(response.status(), &[], || format!("manifest {repository}:{reference}"))?;
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    match (
+        header(DIGEST_HEADER).and_then(|d| d.parse::<Digest>().ok()),
+        header(CONTENT_TYPE.as_str()),
+    ) {
+        (Some(d), Some(t)) => Ok((d, t)),
+        _ => {
+            let m = get(client, repository, reference, scopes).await?;
+            Ok((m.digest, m.media_type))
+        }
+    }
+}
+
+/// `PUT` a manifest under `reference` (a tag, or its own digest).
+pub async fn put(
+    client: &Client,
+    repository: &Repository,
+    reference: &str,
+    manifest: &Manifest,
+    scopes: &[String],
+) -> Result<(), Error> {
+    let url = url(client, repository, reference);
+    let response = client
+        .send(scopes, |t| {
+            t.request(Method::PUT, url.clone())
+                .header(CONTENT_TYPE, manifest.media_type.as_str())
+                .body(manifest.bytes.clone())
+        })
+        .await?;
+    let status = response.status();
+    let body = response.bytes().await.unwrap_or_default();
+    check_status(status, &body, || format!("putting manifest {repository}:{reference}"))
+}
+
+/// Maps a non-success status to the error a script can branch on.
+pub fn check_status(status: StatusCode, body: &[u8], what: impl Fn() -> String) -> Result<(), Error> {
+    if status.is_success() {
+        return Ok(());
+    }
+    Err(status_error(status, body, what()))
+}
+
+/// The error for a status that is not success.
+pub fn status_error(status: StatusCode, body: &[u8], what: String) -> Error {
+    let detail = error_message(body).unwrap_or_else(|| status.canonical_reason().unwrap_or("").to_string());
+    if status == StatusCode::NOT_FOUND {
+        return Error::NotFound(format!("{what}: {detail}"));
+    }
+    Error::Unexpected {
+        what,
+        status: status.as_u16(),
+        detail,
+    }
+}

@@ -1,0 +1,60 @@
+//! Removing blobs no image in `index.json` reaches any more (after `rmi`).
+
+use std::collections::HashSet;
+
+use super::{Error, Lock, Store};
+use crate::digest::Digest;
+use crate::manifest::Kind;
+
+/// Deletes unreachable blobs; returns how many bytes were freed. Runs under the store lock, so
+/// no pull can be adding an image while its blobs are judged.
+pub fn collect(store: &Store, lock: &Lock) -> Result<u64, Error> {
+    let mut reachable: HashSet<Digest> = HashSet::new();
+    let mut pending: Vec<(Digest, Option<String>)> = store
+        .index()?
+        .roots()
+        .into_iter()
+        .map(|(d, m)| (d, Some(m)))
+        .collect();
+    while let Some((digest, media_type)) = pending.pop() {
+        if !reachable.insert(digest.clone()) || !store.has_blob(&digest) {
+            continue;
+        }
+        // Children of a reduced-platform index may be absent: that is not an error here.
+        let Ok(manifest) = store.read_manifest(&digest, media_type.as_deref()) else {
+            continue;
+        };
+        match &manifest.kind {
+            Kind::Index(_) => pending.extend(
+                manifest
+                    .entries()?
+                    .into_iter()
+                    .map(|(d, e)| (d, Some(e.media_type.clone()))),
+            ),
+            Kind::Image(_) => reachable.extend(manifest.blobs()?.into_iter().map(|b| b.digest)),
+        }
+    }
+    let mut freed = 0;
+    let dir = store.root().join("blobs/sha256");
+    let entries = std::fs::read_dir(&dir).map_err(|source| Error::Io {
+        path: dir.clone(),
+        source,
+    })?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Ok(digest) = format!("sha256:{name}").parse::<Digest>() else {
+            continue;
+        };
+        if !reachable.contains(&digest) {
+            freed += entry.metadata().map(|m| m.len()).unwrap_or(0);
+            std::fs::remove_file(entry.path()).map_err(|source| Error::Io {
+                path: entry.path(),
+                source,
+            })?;
+        }
+    }
+    let mut sources = super::sources::Sources::load(store);
+    sources.retain(|d| d.parse::<Digest>().is_ok_and(|d| reachable.contains(&d)));
+    sources.save(store, lock)?;
+    Ok(freed)
+}

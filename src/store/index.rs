@@ -1,0 +1,100 @@
+//! `index.json`: which images the store holds, each named by its full normalised reference
+//! in `org.opencontainers.image.ref.name`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use oci_client::manifest::{ImageIndexEntry, OciImageIndex, OCI_IMAGE_INDEX_MEDIA_TYPE};
+
+use super::Error;
+use crate::digest::Digest;
+
+pub const REF_NAME: &str = "org.opencontainers.image.ref.name";
+pub const EMPTY: &[u8] =
+    br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}"#;
+
+/// One named image: the manifest or index its name points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub name: String,
+    pub digest: Digest,
+    pub media_type: String,
+    pub size: u64,
+}
+
+pub struct Index {
+    doc: OciImageIndex,
+}
+
+impl Index {
+    pub fn load(path: &Path) -> Result<Self, Error> {
+        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let doc = serde_json::from_slice(&bytes).map_err(|e| Error::NotALayout {
+            path: path.to_path_buf(),
+            reason: format!("index.json: {e}"),
+        })?;
+        Ok(Index { doc })
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut doc = self.doc.clone();
+        doc.media_type.get_or_insert_with(|| OCI_IMAGE_INDEX_MEDIA_TYPE.to_string());
+        serde_json::to_vec(&doc).expect("an index serialises")
+    }
+
+    /// Named entries; unnamed ones (another tool's) are skipped, not lost.
+    pub fn entries(&self) -> Vec<Entry> {
+        self.doc
+            .manifests
+            .iter()
+            .filter_map(|e| {
+                Some(Entry {
+                    name: e.annotations.as_ref()?.get(REF_NAME)?.clone(),
+                    digest: e.digest.parse().ok()?,
+                    media_type: e.media_type.clone(),
+                    size: e.size.max(0) as u64,
+                })
+            })
+            .collect()
+    }
+
+    /// Every digest the index points at, named or not (roots for garbage collection).
+    pub fn roots(&self) -> Vec<(Digest, String)> {
+        self.doc
+            .manifests
+            .iter()
+            .filter_map(|e| Some((e.digest.parse().ok()?, e.media_type.clone())))
+            .collect()
+    }
+
+    pub fn find(&self, name: &str) -> Option<Entry> {
+        self.entries().into_iter().find(|e| e.name == name)
+    }
+
+    /// Points `entry.name` at `entry.digest`, replacing what the name pointed at before.
+    pub fn set(&mut self, entry: &Entry) {
+        self.remove(&entry.name);
+        self.doc.manifests.push(ImageIndexEntry {
+            media_type: entry.media_type.clone(),
+            digest: entry.digest.to_string(),
+            size: entry.size as i64,
+            platform: None,
+            annotations: Some(BTreeMap::from([(REF_NAME.to_string(), entry.name.clone())])),
+            artifact_type: None,
+        });
+    }
+
+    pub fn remove(&mut self, name: &str) -> bool {
+        let before = self.doc.manifests.len();
+        self.doc.manifests.retain(|e| {
+            e.annotations
+                .as_ref()
+                .and_then(|a| a.get(REF_NAME))
+                .is_none_or(|n| n != name)
+        });
+        before != self.doc.manifests.len()
+    }
+}

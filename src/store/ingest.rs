@@ -1,0 +1,128 @@
+//! Writing one blob into the store: to `.regctl/ingest/<hex>` first, hashed as it is written,
+//! renamed into `blobs/` only when size and digest match. The partial file survives a kill, so
+//! the next attempt resumes where this one stopped (HTTP `Range`).
+
+use std::fs::{self, File};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::PathBuf;
+
+use super::Error;
+use crate::digest::{Digest, Hasher};
+
+pub struct Ingest {
+    partial: PathBuf,
+    target: PathBuf,
+    file: File,
+    hasher: Hasher,
+    expected: Digest,
+    size: u64,
+}
+
+impl Ingest {
+    /// Opens (or resumes) the partial file. An exclusive lock on it keeps two regctl processes
+    /// pulling the same blob from interleaving their writes: the second waits for the first.
+    pub(super) fn open(partial: PathBuf, target: PathBuf, expected: Digest, size: u64) -> Result<Self, Error> {
+        let io_err = |source| Error::Io {
+            path: partial.clone(),
+            source,
+        };
+        let mut file = File::options()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&partial)
+            .map_err(io_err)?;
+        file.lock().map_err(io_err)?;
+        let mut hasher = Hasher::default();
+        // Re-hash what an earlier attempt left, so the final digest covers the whole blob.
+        let mut buf = vec![0u8; 1 << 16];
+        loop {
+            let n = file.read(&mut buf).map_err(io_err)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+        }
+        let mut ingest = Ingest {
+            partial,
+            target,
+            file,
+            hasher,
+            expected,
+            size,
+        };
+        if ingest.hasher.len() > size {
+            ingest.reset()?;
+        }
+        Ok(ingest)
+    }
+
+    /// Bytes already on disk: where a download resumes.
+    pub fn offset(&self) -> u64 {
+        self.hasher.len()
+    }
+
+    /// The blob is already complete in the store (another process finished it meanwhile).
+    pub fn already_stored(&self) -> bool {
+        self.target.is_file()
+    }
+
+    /// Starts over (the server ignored our `Range`, or the partial file was wrong).
+    pub fn reset(&mut self) -> Result<(), Error> {
+        self.file
+            .set_len(0)
+            .and_then(|_| self.file.seek(SeekFrom::Start(0)).map(|_| ()))
+            .map_err(|source| Error::Io {
+                path: self.partial.clone(),
+                source,
+            })?;
+        self.hasher = Hasher::default();
+        Ok(())
+    }
+
+    pub fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        if self.hasher.len() + bytes.len() as u64 > self.size {
+            let reason = format!("more than the {} bytes the manifest declares", self.size);
+            return Err(self.fail(reason));
+        }
+        self.file.write_all(bytes).map_err(|source| Error::Io {
+            path: self.partial.clone(),
+            source,
+        })?;
+        self.hasher.update(bytes);
+        Ok(())
+    }
+
+    /// Verifies and moves the blob into place. On a mismatch the partial file is deleted, so a
+    /// lying registry cannot poison later attempts either.
+    pub fn commit(self) -> Result<(), Error> {
+        if self.hasher.len() != self.size {
+            let reason = format!("got {} bytes, the manifest declares {}", self.hasher.len(), self.size);
+            return Err(self.fail(reason));
+        }
+        let actual = self.hasher.clone().finish();
+        if actual != self.expected {
+            let reason = format!("the content hashes to {actual}");
+            return Err(self.fail(reason));
+        }
+        let io_err = |source| Error::Io {
+            path: self.partial.clone(),
+            source,
+        };
+        self.file.sync_all().map_err(io_err)?;
+        fs::rename(&self.partial, &self.target).map_err(io_err)?;
+        if let Some(dir) = self.target.parent() {
+            File::open(dir).and_then(|d| d.sync_all()).map_err(io_err)?;
+        }
+        Ok(())
+    }
+
+    fn fail(&self, reason: String) -> Error {
+        let _ = fs::remove_file(&self.partial);
+        Error::Verification {
+            digest: self.expected.clone(),
+            reason,
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! `pull`: the manifest (and the chosen platforms' manifests) from the registry, every missing
+//! blob streamed into the store and verified, then the name added to `index.json`.
+
+use crate::digest::Digest;
+use crate::manifest::{Kind, Manifest};
+use crate::platform::Platform;
+use crate::progress::{short, Progress};
+use crate::reference::Reference;
+use crate::registry::{blobs, manifests, Client, Error};
+use crate::store::index::Entry;
+use crate::store::sources::Sources;
+use crate::store::Store;
+
+#[derive(Debug, Clone)]
+pub enum Platforms {
+    /// The host's platform.
+    Host,
+    These(Vec<Platform>),
+    All,
+}
+
+pub struct PullOptions {
+    pub platforms: Platforms,
+    pub concurrency: usize,
+    pub quiet: bool,
+}
+
+pub async fn pull(
+    client: &Client,
+    store: &Store,
+    reference: &Reference,
+    options: &PullOptions,
+) -> Result<Digest, Error> {
+    let repository = reference.repository();
+    let scopes = [repository.scope("pull")];
+    let top = manifests::get(client, repository, &reference.manifest_reference(), &scopes).await?;
+    let images = match &top.kind {
+        Kind::Image(_) => vec![top.clone()],
+        Kind::Index(_) => {
+            let mut images = Vec::new();
+            for digest in choose(&top, &options.platforms)? {
+                let child = manifests::get(client, repository, &digest.to_string(), &scopes).await?;
+                if child.is_index() {
+                    return Err(Error::Unexpected {
+                        what: format!("{reference}"),
+                        status: 200,
+                        detail: format!("nested index {digest} is not supported"),
+                    });
+                }
+                images.push(child);
+            }
+            images
+        }
+    };
+    let mut needed = Vec::new();
+    for image in &images {
+        needed.extend(image.blobs()?);
+    }
+    let needed = super::distinct(needed);
+    let missing: Vec<_> = needed.iter().filter(|b| !store.has_blob(&b.digest)).cloned().collect();
+    let progress = Progress::new(options.quiet, missing.iter().map(|b| b.size).sum());
+    for blob in needed.iter().filter(|b| store.has_blob(&b.digest)) {
+        progress.blob(&short(&blob.digest), blob.size).done("exists");
+    }
+    super::for_each_blob(missing, options.concurrency, |blob| {
+        let progress = progress.clone();
+        let scopes = &scopes;
+        async move {
+            let mut ingest = store.ingest(&blob.digest, blob.size)?;
+            let mut bar = progress.blob(&short(&blob.digest), blob.size);
+            if ingest.already_stored() {
+                bar.done("exists");
+                return Ok(());
+            }
+            blobs::fetch(client, repository, &blob, &mut ingest, scopes, &mut bar).await?;
+            ingest.commit()?;
+            bar.done("pulled");
+            Ok::<(), Error>(())
+        }
+    })
+    .await?;
+    progress.finish();
+
+    // Manifests last: an image is listed only once everything it needs is in place.
+    for image in &images {
+        store.put_blob(&image.bytes)?;
+    }
+    store.put_blob(&top.bytes)?;
+    let lock = store.lock()?;
+    let mut index = store.index()?;
+    index.set(&Entry {
+        name: reference.to_string(),
+        digest: top.digest.clone(),
+        media_type: top.media_type.clone(),
+        size: top.bytes.len() as u64,
+    });
+    store.save_index(&index, &lock)?;
+    let mut sources = Sources::load(store);
+    for blob in &needed {
+        sources.add(&blob.digest, repository);
+    }
+    sources.save(store, &lock)?;
+    Ok(top.digest)
+}
+
+/// The index entries to pull.
+fn choose(index: &Manifest, platforms: &Platforms) -> Result<Vec<Digest>, Error> {
+    let entries = index.entries()?;
+    let platform_of = |e: &oci_client::manifest::ImageIndexEntry| e.platform.as_ref().map(Platform::of);
+    let wanted: Vec<Platform> = match platforms {
+        Platforms::All => return Ok(entries.into_iter().map(|(d, _)| d).collect()),
+        Platforms::Host => vec![Platform::host()],
+        Platforms::These(list) => list.clone(),
+    };
+    wanted
+        .iter()
+        .map(|want| {
+            entries
+                .iter()
+                .find(|(_, e)| platform_of(e).is_some_and(|p| want.matches(&p)))
+                .map(|(d, _)| d.clone())
+                .ok_or_else(|| {
+                    let available: Vec<String> = entries
+                        .iter()
+                        .filter_map(|(_, e)| platform_of(e).map(|p| p.to_string()))
+                        .collect();
+                    Error::NotFound(format!(
+                        "no {want} image in {} (it has: {})",
+                        index.digest,
+                        available.join(", ")
+                    ))
+                })
+        })
+        .collect()
+}

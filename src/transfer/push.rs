@@ -1,0 +1,129 @@
+//! `push`: what the store holds for a name, to the registry. Blobs the registry has are
+//! skipped, blobs another repository of the same registry has are mounted, the rest uploaded;
+//! manifests go last, so the registry never lists an image whose blobs are not all there.
+
+use std::collections::BTreeSet;
+
+use crate::digest::Digest;
+use crate::manifest::{Kind, Manifest};
+use crate::progress::{short, Progress};
+use crate::reference::Reference;
+use crate::registry::blobs::{self, Mount};
+use crate::registry::{manifests, Client, Error};
+use crate::store::sources::Sources;
+use crate::store::{self, Store};
+
+pub struct PushOptions {
+    pub concurrency: usize,
+    pub chunk_size: Option<u64>,
+    pub quiet: bool,
+}
+
+pub struct Pushed {
+    pub digest: Digest,
+    /// Some((present, total)) when only some platforms of an index were in the store.
+    pub reduced: Option<(usize, usize)>,
+}
+
+/// The manifests to push for `source` (a name in the store), children first.
+pub fn plan(store: &Store, source: &Reference) -> Result<(Manifest, Vec<Manifest>, Option<(usize, usize)>), store::Error> {
+    let entry = store
+        .index()?
+        .find(&source.to_string())
+        .ok_or_else(|| store::Error::ImageNotFound(source.to_string()))?;
+    let top = store.read_manifest(&entry.digest, Some(&entry.media_type))?;
+    let Kind::Index(index) = &top.kind else {
+        return Ok((top.clone(), vec![top], None));
+    };
+    let entries = top.entries()?;
+    let mut children = Vec::new();
+    let mut kept = index.clone();
+    kept.manifests.clear();
+    for (digest, entry) in &entries {
+        if store.has_blob(digest) {
+            children.push(store.read_manifest(digest, Some(&entry.media_type))?);
+            kept.manifests.push((*entry).clone());
+        }
+    }
+    if children.is_empty() {
+        return Err(store::Error::MissingBlob(entries[0].0.clone()));
+    }
+    if children.len() == entries.len() {
+        return Ok((top, children, None));
+    }
+    // Only some platforms were pulled: push an index of those (nerdctl's "reduced-platform").
+    let bytes = serde_json::to_vec(&kept).expect("an index serialises");
+    let reduced = Manifest::parse(bytes, Some(&top.media_type))?;
+    Ok((reduced, children, Some((kept.manifests.len(), entries.len()))))
+}
+
+pub async fn push(
+    client: &Client,
+    store: &Store,
+    source: &Reference,
+    target: &Reference,
+    options: &PushOptions,
+) -> Result<Pushed, Error> {
+    let (top, images, reduced) = plan(store, source)?;
+    let repository = target.repository();
+    let mut needed = Vec::new();
+    for image in &images {
+        needed.extend(image.blobs()?);
+    }
+    let needed = super::distinct(needed);
+    for blob in &needed {
+        if !store.has_blob(&blob.digest) {
+            return Err(store::Error::MissingBlob(blob.digest.clone()).into());
+        }
+    }
+    // One scope set for the whole command, so one token: push here, pull where we mount from.
+    let sources = Sources::load(store);
+    let mut scope_set = BTreeSet::from([repository.scope("pull,push")]);
+    for blob in &needed {
+        for home in sources.homes_in(&blob.digest, repository).into_iter().take(1) {
+            scope_set.insert(format!("repository:{home}:pull"));
+        }
+    }
+    let scopes: Vec<String> = scope_set.into_iter().collect();
+
+    let progress = Progress::new(options.quiet, needed.iter().map(|b| b.size).sum());
+    super::for_each_blob(needed, options.concurrency, |blob| {
+        let progress = progress.clone();
+        let (scopes, sources) = (&scopes, &sources);
+        async move {
+            let mut bar = progress.blob(&short(&blob.digest), blob.size);
+            if blobs::exists(client, repository, &blob, scopes).await? {
+                bar.done("exists");
+                return Ok(());
+            }
+            let mut session = None;
+            if let Some(home) = sources.homes_in(&blob.digest, repository).first() {
+                match blobs::mount(client, repository, &blob, home, scopes).await? {
+                    Mount::Mounted => {
+                        bar.done(&format!("mounted from {home}"));
+                        return Ok(());
+                    }
+                    Mount::Upload(url) => session = Some(url),
+                }
+            }
+            let path = store.blob_path(&blob.digest);
+            blobs::upload(client, repository, &blob, &path, session, options.chunk_size, scopes, &mut bar)
+                .await?;
+            bar.done("pushed");
+            Ok::<(), Error>(())
+        }
+    })
+    .await?;
+    progress.finish();
+
+    if top.is_index() {
+        for image in &images {
+            manifests::put(client, repository, &image.digest.to_string(), image, &scopes).await?;
+        }
+    }
+    manifests::put(client, repository, &target.manifest_reference_for(&top.digest), &top, &scopes).await?;
+    Ok(Pushed {
+        digest: top.digest,
+        reduced,
+    })
+}

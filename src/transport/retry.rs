@@ -1,0 +1,56 @@
+//! When and how long to wait before trying a request again: connection failures, 5xx and 429,
+//! with exponential backoff, honouring `Retry-After`.
+
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::StatusCode;
+
+/// Attempts per request, the first included.
+pub const ATTEMPTS: u32 = 5;
+const BASE: Duration = Duration::from_millis(250);
+const MAX_DELAY: Duration = Duration::from_secs(10);
+/// A server asking for longer than this is treated as down rather than waited on.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+pub fn retryable_status(status: StatusCode) -> bool {
+    status == StatusCode::TOO_MANY_REQUESTS
+        || status == StatusCode::REQUEST_TIMEOUT
+        || (status.is_server_error() && status != StatusCode::NOT_IMPLEMENTED)
+}
+
+/// The wait before attempt `attempt + 1` (attempt counts from 0), `Retry-After` when given.
+pub fn delay(attempt: u32, headers: Option<&HeaderMap>) -> Duration {
+    if let Some(after) = headers
+        .and_then(|h| h.get(RETRY_AFTER))
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+    {
+        return Duration::from_secs(after).min(MAX_RETRY_AFTER);
+    }
+    let backoff = BASE.saturating_mul(1 << attempt.min(6)).min(MAX_DELAY);
+    // A little jitter so parallel transfers do not retry in lockstep.
+    let jitter = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos() % 100)
+        .unwrap_or(0);
+    backoff + Duration::from_millis(jitter as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_and_retry_after() {
+        assert!(delay(0, None) < Duration::from_millis(400));
+        assert!(delay(3, None) >= Duration::from_secs(2));
+        assert!(delay(20, None) <= MAX_DELAY + Duration::from_millis(100));
+        let mut h = HeaderMap::new();
+        h.insert(RETRY_AFTER, "3".parse().unwrap());
+        assert_eq!(delay(0, Some(&h)), Duration::from_secs(3));
+        assert!(retryable_status(StatusCode::SERVICE_UNAVAILABLE));
+        assert!(retryable_status(StatusCode::TOO_MANY_REQUESTS));
+        assert!(!retryable_status(StatusCode::NOT_FOUND));
+    }
+}

@@ -1,0 +1,94 @@
+//! A TCP proxy in front of a registry that injects faults into what the registry sends back:
+//! drop the connection or stall after N bytes. Faults apply to the first `times` connections
+//! that reach the limit; the proxy then passes traffic untouched.
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
+
+#[derive(Clone, Copy, Debug)]
+pub enum Fault {
+    /// Close both directions once this many response bytes went through on a connection.
+    DropAfter(usize),
+    /// Stop forwarding (but keep the connection open) after this many response bytes.
+    StallAfter(usize),
+}
+
+pub struct FaultProxy {
+    /// "127.0.0.1:PORT"
+    pub addr: String,
+    fired: Arc<AtomicUsize>,
+}
+
+impl FaultProxy {
+    /// Proxies to `target` ("host:port"), applying `fault` to at most `times` connections.
+    pub fn start(target: &str, fault: Fault, times: usize) -> FaultProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a proxy port");
+        let addr = listener.local_addr().unwrap().to_string();
+        let fired = Arc::new(AtomicUsize::new(0));
+        let target = target.to_string();
+        let counter = fired.clone();
+        thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let Ok(server) = TcpStream::connect(&target) else {
+                    continue;
+                };
+                let counter = counter.clone();
+                thread::spawn(move || relay(client, server, fault, times, counter));
+            }
+        });
+        FaultProxy { addr, fired }
+    }
+
+    /// How many connections the fault hit so far.
+    pub fn fired(&self) -> usize {
+        self.fired.load(Ordering::SeqCst)
+    }
+}
+
+fn relay(client: TcpStream, server: TcpStream, fault: Fault, times: usize, fired: Arc<AtomicUsize>) {
+    let (mut c_read, mut s_write) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+    thread::spawn(move || {
+        let _ = std::io::copy(&mut c_read, &mut s_write);
+        let _ = s_write.shutdown(Shutdown::Write);
+    });
+    let (mut s_read, mut c_write) = (server, client);
+    let limit = match fault {
+        Fault::DropAfter(n) | Fault::StallAfter(n) => n,
+    };
+    let mut sent = 0usize;
+    let mut buf = vec![0u8; 64 << 10];
+    let mut armed = true;
+    loop {
+        let n = match s_read.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        let mut chunk = &buf[..n];
+        if armed && sent + n >= limit {
+            // Claim one of the `times` faults, or pass everything from now on.
+            if fired.fetch_add(1, Ordering::SeqCst) < times {
+                chunk = &buf[..limit - sent];
+                let _ = c_write.write_all(chunk);
+                match fault {
+                    Fault::DropAfter(_) => {
+                        let _ = c_write.shutdown(Shutdown::Both);
+                        let _ = s_read.shutdown(Shutdown::Both);
+                    }
+                    Fault::StallAfter(_) => thread::sleep(Duration::from_secs(600)),
+                }
+                return;
+            }
+            fired.fetch_sub(1, Ordering::SeqCst);
+            armed = false;
+        }
+        if c_write.write_all(chunk).is_err() {
+            break;
+        }
+        sent += n;
+    }
+    let _ = c_write.shutdown(Shutdown::Write);
+}
