@@ -26,7 +26,13 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand --version 'Print version'
             cand login 'Log in to a registry and store the credential'
             cand logout 'Remove a registry''s stored credential'
+            cand pull 'Pull an image from a registry into the local store'
+            cand push 'Push an image from the local store to its registry'
+            cand tag 'Give an image in the local store another name'
+            cand images 'List the images in the local store'
+            cand rmi 'Remove images from the local store'
             cand tags 'List the tags of a repository'
+            cand containerd 'Configure containerd''s registry access (mirrors, TLS, credentials) safely'
             cand completion 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -55,6 +61,63 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'regctl;pull'= {
+            cand --platform 'Platform to pull from a multi-platform image (repeatable) [default: this host''s]'
+            cand --concurrency 'Blobs transferred at once'
+            cand --store 'Local image store (an OCI image layout) [default: $REGCTL_STORE, or the data directory''s regctl/store]'
+            cand --ca-file 'Trust this CA certificate (PEM) for the registry, in addition to the system''s roots'
+            cand --cert-file 'Client certificate (PEM) to present to the registry'
+            cand --key-file 'Private key (PEM) of --cert-file'
+            cand --auth-file 'docker-style credentials file [default: $REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json or ~/.docker/config.json]'
+            cand --all-platforms 'Pull every platform of a multi-platform image'
+            cand -q 'Print only the result (the digest)'
+            cand --quiet 'Print only the result (the digest)'
+            cand --insecure 'Skip TLS certificate verification (dangerous: anyone on the path can read your credentials)'
+            cand --plain-http 'Talk plain HTTP to the registry'
+            cand -v 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand --verbose 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'regctl;push'= {
+            cand --chunk-size 'Upload blobs in PATCH chunks of this many bytes instead of one PUT each'
+            cand --concurrency 'Blobs transferred at once'
+            cand --store 'Local image store (an OCI image layout) [default: $REGCTL_STORE, or the data directory''s regctl/store]'
+            cand --ca-file 'Trust this CA certificate (PEM) for the registry, in addition to the system''s roots'
+            cand --cert-file 'Client certificate (PEM) to present to the registry'
+            cand --key-file 'Private key (PEM) of --cert-file'
+            cand --auth-file 'docker-style credentials file [default: $REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json or ~/.docker/config.json]'
+            cand -q 'Print only the result (the digest)'
+            cand --quiet 'Print only the result (the digest)'
+            cand --insecure 'Skip TLS certificate verification (dangerous: anyone on the path can read your credentials)'
+            cand --plain-http 'Talk plain HTTP to the registry'
+            cand -v 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand --verbose 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'regctl;tag'= {
+            cand --store 'Local image store (an OCI image layout) [default: $REGCTL_STORE, or the data directory''s regctl/store]'
+            cand -v 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand --verbose 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'regctl;images'= {
+            cand --format 'Output format'
+            cand --store 'Local image store (an OCI image layout) [default: $REGCTL_STORE, or the data directory''s regctl/store]'
+            cand -v 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand --verbose 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'regctl;rmi'= {
+            cand --store 'Local image store (an OCI image layout) [default: $REGCTL_STORE, or the data directory''s regctl/store]'
+            cand -v 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand --verbose 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'regctl;tags'= {
             cand --format 'Output format'
             cand --page-size 'Tags to ask for per request (the registry may send fewer)'
@@ -69,6 +132,12 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'regctl;containerd'= {
+            cand -v 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand --verbose 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'regctl;completion'= {
             cand -v 'Show HTTP requests and responses on stderr (credentials are redacted)'
             cand --verbose 'Show HTTP requests and responses on stderr (credentials are redacted)'
@@ -78,7 +147,13 @@ set edit:completion:arg-completer[regctl] = {|@words|
         &'regctl;help'= {
             cand login 'Log in to a registry and store the credential'
             cand logout 'Remove a registry''s stored credential'
+            cand pull 'Pull an image from a registry into the local store'
+            cand push 'Push an image from the local store to its registry'
+            cand tag 'Give an image in the local store another name'
+            cand images 'List the images in the local store'
+            cand rmi 'Remove images from the local store'
             cand tags 'List the tags of a repository'
+            cand containerd 'Configure containerd''s registry access (mirrors, TLS, credentials) safely'
             cand completion 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -86,7 +161,19 @@ set edit:completion:arg-completer[regctl] = {|@words|
         }
         &'regctl;help;logout'= {
         }
+        &'regctl;help;pull'= {
+        }
+        &'regctl;help;push'= {
+        }
+        &'regctl;help;tag'= {
+        }
+        &'regctl;help;images'= {
+        }
+        &'regctl;help;rmi'= {
+        }
         &'regctl;help;tags'= {
+        }
+        &'regctl;help;containerd'= {
         }
         &'regctl;help;completion'= {
         }

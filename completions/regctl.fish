@@ -29,7 +29,13 @@ complete -c regctl -n "__fish_regctl_needs_command" -s h -l help -d 'Print help 
 complete -c regctl -n "__fish_regctl_needs_command" -s V -l version -d 'Print version'
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "login" -d 'Log in to a registry and store the credential'
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "logout" -d 'Remove a registry\'s stored credential'
+complete -c regctl -n "__fish_regctl_needs_command" -f -a "pull" -d 'Pull an image from a registry into the local store'
+complete -c regctl -n "__fish_regctl_needs_command" -f -a "push" -d 'Push an image from the local store to its registry'
+complete -c regctl -n "__fish_regctl_needs_command" -f -a "tag" -d 'Give an image in the local store another name'
+complete -c regctl -n "__fish_regctl_needs_command" -f -a "images" -d 'List the images in the local store'
+complete -c regctl -n "__fish_regctl_needs_command" -f -a "rmi" -d 'Remove images from the local store'
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "tags" -d 'List the tags of a repository'
+complete -c regctl -n "__fish_regctl_needs_command" -f -a "containerd" -d 'Configure containerd\'s registry access (mirrors, TLS, credentials) safely'
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "completion" -d 'Print a shell completion script'
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c regctl -n "__fish_regctl_using_subcommand login" -s u -l username -d 'Username' -r
@@ -48,6 +54,42 @@ complete -c regctl -n "__fish_regctl_using_subcommand login" -s h -l help -d 'Pr
 complete -c regctl -n "__fish_regctl_using_subcommand logout" -l auth-file -d 'docker-style credentials file [default: $REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json or ~/.docker/config.json]' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand logout" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
 complete -c regctl -n "__fish_regctl_using_subcommand logout" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand pull" -l platform -d 'Platform to pull from a multi-platform image (repeatable) [default: this host\'s]' -r
+complete -c regctl -n "__fish_regctl_using_subcommand pull" -l concurrency -d 'Blobs transferred at once' -r
+complete -c regctl -n "__fish_regctl_using_subcommand pull" -l store -d 'Local image store (an OCI image layout) [default: $REGCTL_STORE, or the data directory\'s regctl/store]' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand pull" -l ca-file -d 'Trust this CA certificate (PEM) for the registry, in addition to the system\'s roots' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand pull" -l cert-file -d 'Client certificate (PEM) to present to the registry' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand pull" -l key-file -d 'Private key (PEM) of --cert-file' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand pull" -l auth-file -d 'docker-style credentials file [default: $REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json or ~/.docker/config.json]' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand pull" -l all-platforms -d 'Pull every platform of a multi-platform image'
+complete -c regctl -n "__fish_regctl_using_subcommand pull" -s q -l quiet -d 'Print only the result (the digest)'
+complete -c regctl -n "__fish_regctl_using_subcommand pull" -l insecure -d 'Skip TLS certificate verification (dangerous: anyone on the path can read your credentials)'
+complete -c regctl -n "__fish_regctl_using_subcommand pull" -l plain-http -d 'Talk plain HTTP to the registry'
+complete -c regctl -n "__fish_regctl_using_subcommand pull" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
+complete -c regctl -n "__fish_regctl_using_subcommand pull" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand push" -l chunk-size -d 'Upload blobs in PATCH chunks of this many bytes instead of one PUT each' -r
+complete -c regctl -n "__fish_regctl_using_subcommand push" -l concurrency -d 'Blobs transferred at once' -r
+complete -c regctl -n "__fish_regctl_using_subcommand push" -l store -d 'Local image store (an OCI image layout) [default: $REGCTL_STORE, or the data directory\'s regctl/store]' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand push" -l ca-file -d 'Trust this CA certificate (PEM) for the registry, in addition to the system\'s roots' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand push" -l cert-file -d 'Client certificate (PEM) to present to the registry' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand push" -l key-file -d 'Private key (PEM) of --cert-file' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand push" -l auth-file -d 'docker-style credentials file [default: $REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json or ~/.docker/config.json]' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand push" -s q -l quiet -d 'Print only the result (the digest)'
+complete -c regctl -n "__fish_regctl_using_subcommand push" -l insecure -d 'Skip TLS certificate verification (dangerous: anyone on the path can read your credentials)'
+complete -c regctl -n "__fish_regctl_using_subcommand push" -l plain-http -d 'Talk plain HTTP to the registry'
+complete -c regctl -n "__fish_regctl_using_subcommand push" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
+complete -c regctl -n "__fish_regctl_using_subcommand push" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand tag" -l store -d 'Local image store (an OCI image layout) [default: $REGCTL_STORE, or the data directory\'s regctl/store]' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand tag" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
+complete -c regctl -n "__fish_regctl_using_subcommand tag" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand images" -l format -d 'Output format' -r -f -a "text\t''
+json\t''"
+complete -c regctl -n "__fish_regctl_using_subcommand images" -l store -d 'Local image store (an OCI image layout) [default: $REGCTL_STORE, or the data directory\'s regctl/store]' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand images" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
+complete -c regctl -n "__fish_regctl_using_subcommand images" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand rmi" -l store -d 'Local image store (an OCI image layout) [default: $REGCTL_STORE, or the data directory\'s regctl/store]' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand rmi" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
+complete -c regctl -n "__fish_regctl_using_subcommand rmi" -s h -l help -d 'Print help'
 complete -c regctl -n "__fish_regctl_using_subcommand tags" -l format -d 'Output format' -r -f -a "text\t''
 json\t''"
 complete -c regctl -n "__fish_regctl_using_subcommand tags" -l page-size -d 'Tags to ask for per request (the registry may send fewer)' -r
@@ -59,10 +101,18 @@ complete -c regctl -n "__fish_regctl_using_subcommand tags" -l insecure -d 'Skip
 complete -c regctl -n "__fish_regctl_using_subcommand tags" -l plain-http -d 'Talk plain HTTP to the registry'
 complete -c regctl -n "__fish_regctl_using_subcommand tags" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
 complete -c regctl -n "__fish_regctl_using_subcommand tags" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand containerd" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
+complete -c regctl -n "__fish_regctl_using_subcommand containerd" -s h -l help -d 'Print help'
 complete -c regctl -n "__fish_regctl_using_subcommand completion" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
 complete -c regctl -n "__fish_regctl_using_subcommand completion" -s h -l help -d 'Print help'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout tags completion help" -f -a "login" -d 'Log in to a registry and store the credential'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout tags completion help" -f -a "logout" -d 'Remove a registry\'s stored credential'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout tags completion help" -f -a "tags" -d 'List the tags of a repository'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout tags completion help" -f -a "completion" -d 'Print a shell completion script'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout tags completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi tags containerd completion help" -f -a "login" -d 'Log in to a registry and store the credential'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi tags containerd completion help" -f -a "logout" -d 'Remove a registry\'s stored credential'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi tags containerd completion help" -f -a "pull" -d 'Pull an image from a registry into the local store'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi tags containerd completion help" -f -a "push" -d 'Push an image from the local store to its registry'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi tags containerd completion help" -f -a "tag" -d 'Give an image in the local store another name'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi tags containerd completion help" -f -a "images" -d 'List the images in the local store'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi tags containerd completion help" -f -a "rmi" -d 'Remove images from the local store'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi tags containerd completion help" -f -a "tags" -d 'List the tags of a repository'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi tags containerd completion help" -f -a "containerd" -d 'Configure containerd\'s registry access (mirrors, TLS, credentials) safely'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi tags containerd completion help" -f -a "completion" -d 'Print a shell completion script'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi tags containerd completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

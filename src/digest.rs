@@ -95,7 +95,11 @@ mod tests {
         h.update(b"c");
         assert_eq!(h.len(), 3);
         assert_eq!(h.finish(), Digest::of(b"abc"));
-        for bad in ["sha256:abc", "md5:00", "sha256:E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"] {
+        for bad in [
+            "sha256:abc",
+            "md5:00",
+            "sha256:E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855",
+        ] {
             assert!(bad.parse::<Digest>().is_err());
         }
     }

@@ -3,8 +3,9 @@
 //! read both families since their shapes are the same.
 
 use oci_client::manifest::{
-    ImageIndexEntry, OciDescriptor, OciImageIndex, OciImageManifest, IMAGE_MANIFEST_LIST_MEDIA_TYPE,
-    IMAGE_MANIFEST_MEDIA_TYPE, OCI_IMAGE_INDEX_MEDIA_TYPE, OCI_IMAGE_MEDIA_TYPE,
+    ImageIndexEntry, OciDescriptor, OciImageIndex, OciImageManifest,
+    IMAGE_MANIFEST_LIST_MEDIA_TYPE, IMAGE_MANIFEST_MEDIA_TYPE, OCI_IMAGE_INDEX_MEDIA_TYPE,
+    OCI_IMAGE_MEDIA_TYPE,
 };
 
 use crate::digest::Digest;
@@ -44,7 +45,7 @@ pub struct Manifest {
 #[derive(Debug, Clone)]
 pub enum Kind {
     Index(OciImageIndex),
-    Image(OciImageManifest),
+    Image(Box<OciImageManifest>),
 }
 
 /// A blob a manifest needs: config or layer.
@@ -62,7 +63,11 @@ impl Manifest {
         let digest = Digest::of(&bytes);
         let declared = serde_json::from_slice::<serde_json::Value>(&bytes)
             .ok()
-            .and_then(|v| v.get("mediaType").and_then(|m| m.as_str()).map(str::to_string));
+            .and_then(|v| {
+                v.get("mediaType")
+                    .and_then(|m| m.as_str())
+                    .map(str::to_string)
+            });
         let unreadable = |media_type: &str, reason: String| ManifestError::Unreadable {
             digest: digest.to_string(),
             media_type: media_type.to_string(),
@@ -72,19 +77,34 @@ impl Manifest {
             .or(media_type.map(|m| m.split(';').next().unwrap_or(m).trim().to_string()))
             .unwrap_or_default();
         let kind = if is_index(&media_type) {
-            Kind::Index(serde_json::from_slice(&bytes).map_err(|e| unreadable(&media_type, e.to_string()))?)
+            Kind::Index(
+                serde_json::from_slice(&bytes)
+                    .map_err(|e| unreadable(&media_type, e.to_string()))?,
+            )
         } else if is_image(&media_type) {
-            Kind::Image(serde_json::from_slice(&bytes).map_err(|e| unreadable(&media_type, e.to_string()))?)
+            Kind::Image(
+                serde_json::from_slice(&bytes)
+                    .map_err(|e| unreadable(&media_type, e.to_string()))?,
+            )
         } else {
             // No usable media type: go by shape, as the OCI spec allows it to be absent.
-            let value: serde_json::Value =
-                serde_json::from_slice(&bytes).map_err(|e| unreadable(&media_type, e.to_string()))?;
+            let value: serde_json::Value = serde_json::from_slice(&bytes)
+                .map_err(|e| unreadable(&media_type, e.to_string()))?;
             if value.get("manifests").is_some() {
-                Kind::Index(serde_json::from_value(value).map_err(|e| unreadable(&media_type, e.to_string()))?)
+                Kind::Index(
+                    serde_json::from_value(value)
+                        .map_err(|e| unreadable(&media_type, e.to_string()))?,
+                )
             } else if value.get("layers").is_some() {
-                Kind::Image(serde_json::from_value(value).map_err(|e| unreadable(&media_type, e.to_string()))?)
+                Kind::Image(
+                    serde_json::from_value(value)
+                        .map_err(|e| unreadable(&media_type, e.to_string()))?,
+                )
             } else {
-                return Err(unreadable(&media_type, "neither an image manifest nor an index".into()));
+                return Err(unreadable(
+                    &media_type,
+                    "neither an image manifest nor an index".into(),
+                ));
             }
         };
         let media_type = match (&kind, media_type.is_empty()) {
@@ -157,7 +177,11 @@ mod tests {
         assert_eq!(m.media_type, IMAGE_MANIFEST_MEDIA_TYPE);
         assert_eq!(m.blobs().unwrap().len(), 2);
         let index = br#"{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","size":1,"digest":"sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855","platform":{"os":"linux","architecture":"arm64","variant":"v8"}}]}"#;
-        let m = Manifest::parse(index.to_vec(), Some("application/vnd.oci.image.index.v1+json")).unwrap();
+        let m = Manifest::parse(
+            index.to_vec(),
+            Some("application/vnd.oci.image.index.v1+json"),
+        )
+        .unwrap();
         assert!(m.is_index());
         assert_eq!(m.entries().unwrap().len(), 1);
         assert!(Manifest::parse(b"{}".to_vec(), None).is_err());

@@ -8,7 +8,10 @@ use indicatif::{HumanBytes, MultiProgress, ProgressBar, ProgressDrawTarget, Prog
 
 #[derive(Clone)]
 enum Mode {
-    Bars { multi: MultiProgress, total: ProgressBar },
+    Bars {
+        multi: MultiProgress,
+        total: ProgressBar,
+    },
     Lines,
     Quiet,
 }
@@ -105,7 +108,11 @@ impl BlobProgress {
     pub fn rewind(&mut self, position: u64) {
         if let Some((bar, total)) = &self.bar {
             bar.set_position(position);
-            total.set_position(total.position().saturating_sub(self.position - position.min(self.position)));
+            total.set_position(
+                total
+                    .position()
+                    .saturating_sub(self.position - position.min(self.position)),
+            );
         }
         self.position = position;
     }

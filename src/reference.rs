@@ -403,7 +403,16 @@ mod tests {
         let r = Reference::parse(&format!("harbor.local/lib/a:1@{d}")).unwrap();
         assert_eq!(r.to_string(), format!("harbor.local/lib/a:1@{d}"));
         assert_eq!(r.manifest_reference(), d);
-        for bad in ["", "a:", "a:-x", "A", "a@sha256:12", "a:b:c", "harbor.local:5000/", "a b"] {
+        for bad in [
+            "",
+            "a:",
+            "a:-x",
+            "A",
+            "a@sha256:12",
+            "a:b:c",
+            "harbor.local:5000/",
+            "a b",
+        ] {
             assert!(Reference::parse(bad).is_err(), "{bad}");
         }
     }

@@ -163,7 +163,11 @@ pub struct PullArgs {
     #[arg(value_name = "REF")]
     pub reference: String,
     /// Platform to pull from a multi-platform image (repeatable) [default: this host's]
-    #[arg(long, value_name = "OS/ARCH[/VARIANT]", conflicts_with = "all_platforms")]
+    #[arg(
+        long,
+        value_name = "OS/ARCH[/VARIANT]",
+        conflicts_with = "all_platforms"
+    )]
     pub platform: Vec<String>,
     /// Pull every platform of a multi-platform image
     #[arg(long)]

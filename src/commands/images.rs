@@ -37,8 +37,16 @@ pub fn run(args: ImagesArgs) -> anyhow::Result<()> {
             println!("{}", serde_json::Value::Array(list));
         }
         OutputFormat::Text => {
-            let width = rows.iter().map(|r| r.repository.len()).max().unwrap_or(0).max(10);
-            println!("{:width$}  {:20}  {:71}  {:20}  SIZE", "REPOSITORY", "TAG", "DIGEST", "PLATFORMS");
+            let width = rows
+                .iter()
+                .map(|r| r.repository.len())
+                .max()
+                .unwrap_or(0)
+                .max(10);
+            println!(
+                "{:width$}  {:20}  {:71}  {:20}  SIZE",
+                "REPOSITORY", "TAG", "DIGEST", "PLATFORMS"
+            );
             for r in &rows {
                 println!(
                     "{:width$}  {:20}  {:71}  {:20}  {}",
@@ -57,24 +65,35 @@ pub fn run(args: ImagesArgs) -> anyhow::Result<()> {
 /// Platforms and size of what is actually in the store for this entry.
 fn describe(store: &Store, entry: &Entry) -> Row {
     let (repository, tag) = match Reference::parse(&entry.name) {
-        Ok(r) => (r.repository().to_string(), r.tag().unwrap_or("<none>").to_string()),
+        Ok(r) => (
+            r.repository().to_string(),
+            r.tag().unwrap_or("<none>").to_string(),
+        ),
         Err(_) => (entry.name.clone(), "<none>".to_string()),
     };
     let mut platforms = Vec::new();
     let mut size = 0;
-    let mut add_image = |digest: &crate::digest::Digest, media: &str, platform: Option<Platform>| {
-        if let Ok(m) = store.read_manifest(digest, Some(media)) {
-            size += m.blobs().map(|b| b.iter().map(|b| b.size).sum::<u64>()).unwrap_or(0);
-            let platform = platform.or_else(|| image_platform(store, &m));
-            platforms.extend(platform.map(|p| p.to_string()));
-        }
-    };
+    let mut add_image =
+        |digest: &crate::digest::Digest, media: &str, platform: Option<Platform>| {
+            if let Ok(m) = store.read_manifest(digest, Some(media)) {
+                size += m
+                    .blobs()
+                    .map(|b| b.iter().map(|b| b.size).sum::<u64>())
+                    .unwrap_or(0);
+                let platform = platform.or_else(|| image_platform(store, &m));
+                platforms.extend(platform.map(|p| p.to_string()));
+            }
+        };
     if let Ok(top) = store.read_manifest(&entry.digest, Some(&entry.media_type)) {
         match &top.kind {
             Kind::Index(_) => {
                 for (digest, e) in top.entries().unwrap_or_default() {
                     if store.has_blob(&digest) {
-                        add_image(&digest, &e.media_type, e.platform.as_ref().map(Platform::of));
+                        add_image(
+                            &digest,
+                            &e.media_type,
+                            e.platform.as_ref().map(Platform::of),
+                        );
                     }
                 }
             }
@@ -95,10 +114,14 @@ fn image_platform(store: &Store, manifest: &crate::manifest::Manifest) -> Option
     let Kind::Image(image) = &manifest.kind else {
         return None;
     };
-    let config: serde_json::Value = serde_json::from_slice(&store.read_blob(&image.config.digest.parse().ok()?).ok()?).ok()?;
+    let config: serde_json::Value =
+        serde_json::from_slice(&store.read_blob(&image.config.digest.parse().ok()?).ok()?).ok()?;
     Some(Platform {
         os: config.get("os")?.as_str()?.to_string(),
         architecture: config.get("architecture")?.as_str()?.to_string(),
-        variant: config.get("variant").and_then(|v| v.as_str()).map(str::to_string),
+        variant: config
+            .get("variant")
+            .and_then(|v| v.as_str())
+            .map(str::to_string),
     })
 }

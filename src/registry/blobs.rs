@@ -83,7 +83,11 @@ pub async fn fetch(
         }
         if !status.is_success() {
             let body = response.bytes().await.unwrap_or_default();
-            return Err(status_error(status, &body, format!("blob {} of {repository}", blob.digest)));
+            return Err(status_error(
+                status,
+                &body,
+                format!("blob {} of {repository}", blob.digest),
+            ));
         }
         let mut body = response.bytes_stream();
         let mut broken = None;
@@ -116,7 +120,11 @@ async fn broken_connection(attempt: &mut u32, blob: &Blob, why: &str) -> Result<
     if *attempt >= retry::ATTEMPTS {
         return Err(Error::Transport(crate::transport::Error::Connect {
             host: blob.digest.to_string(),
-            reason: format!("downloading {} failed {} times: {why}", blob.digest, retry::ATTEMPTS),
+            reason: format!(
+                "downloading {} failed {} times: {why}",
+                blob.digest,
+                retry::ATTEMPTS
+            ),
         }));
     }
     tokio::time::sleep(retry::delay(*attempt - 1, None)).await;
@@ -158,7 +166,8 @@ pub async fn mount(
         .append_pair("from", from);
     let response = client
         .send(scopes, |t| {
-            t.request(Method::POST, url.clone()).header(CONTENT_LENGTH, "0")
+            t.request(Method::POST, url.clone())
+                .header(CONTENT_LENGTH, "0")
         })
         .await?;
     match response.status() {
@@ -166,7 +175,11 @@ pub async fn mount(
         StatusCode::ACCEPTED => Ok(Mount::Upload(location(&response)?)),
         status => {
             let body = response.bytes().await.unwrap_or_default();
-            Err(status_error(status, &body, format!("mounting {} from {from}", blob.digest)))
+            Err(status_error(
+                status,
+                &body,
+                format!("mounting {} from {from}", blob.digest),
+            ))
         }
     }
 }
@@ -182,13 +195,18 @@ async fn start(
         .url(&format!("v2/{}/blobs/uploads/", repository.path()));
     let response = client
         .send(scopes, |t| {
-            t.request(Method::POST, url.clone()).header(CONTENT_LENGTH, "0")
+            t.request(Method::POST, url.clone())
+                .header(CONTENT_LENGTH, "0")
         })
         .await?;
     let status = response.status();
     if status != StatusCode::ACCEPTED {
         let body = response.bytes().await.unwrap_or_default();
-        return Err(status_error(status, &body, format!("starting an upload to {repository}")));
+        return Err(status_error(
+            status,
+            &body,
+            format!("starting an upload to {repository}"),
+        ));
     }
     let min_chunk = response
         .headers()
@@ -211,18 +229,30 @@ fn location(response: &Response) -> Result<Url, Error> {
         })
 }
 
-/// Uploads the file at `path` as `blob`: one streaming `PUT`, or `PATCH` chunks of
-/// `chunk_size` (raised to the registry's `OCI-Chunk-Min-Length`) and a closing `PUT`.
+/// Where an upload's bytes come from and how they go.
+pub struct Upload<'a> {
+    pub path: &'a Path,
+    /// An upload session already open (a mount the registry answered with 202).
+    pub session: Option<Url>,
+    /// `PATCH` chunks of this size instead of one `PUT`.
+    pub chunk_size: Option<u64>,
+}
+
+/// Uploads the file as `blob`: one streaming `PUT`, or `PATCH` chunks of `chunk_size` (raised
+/// to the registry's `OCI-Chunk-Min-Length`) and a closing `PUT`.
 pub async fn upload(
     client: &Client,
     repository: &Repository,
     blob: &Blob,
-    path: &Path,
-    session: Option<Url>,
-    chunk_size: Option<u64>,
+    upload: Upload<'_>,
     scopes: &[String],
     progress: &mut BlobProgress,
 ) -> Result<(), Error> {
+    let Upload {
+        path,
+        session,
+        chunk_size,
+    } = upload;
     let (mut session, min_chunk) = match session {
         Some(url) => (url, None),
         None => start(client, repository, scopes).await?,
@@ -272,7 +302,9 @@ pub async fn upload(
         .await?;
     let status = response.status();
     let body = response.bytes().await.unwrap_or_default();
-    check_status(status, &body, || format!("uploading {} to {repository}", blob.digest))?;
+    check_status(status, &body, || {
+        format!("uploading {} to {repository}", blob.digest)
+    })?;
     progress.advance(remaining);
     Ok(())
 }

@@ -73,7 +73,8 @@ impl Client {
             };
             let status = response.status();
             if retry::retryable_status(status) && attempt + 1 < retry::ATTEMPTS {
-                self.wait(attempt, Some(response.headers()), &status.to_string()).await;
+                self.wait(attempt, Some(response.headers()), &status.to_string())
+                    .await;
                 attempt += 1;
                 continue;
             }

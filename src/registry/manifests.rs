@@ -51,7 +51,9 @@ pub async fn get(
         status: status.as_u16(),
         detail: e.to_string(),
     })?;
-    check_status(status, &body, || format!("manifest {repository}:{reference}"))?;
+    check_status(status, &body, || {
+        format!("manifest {repository}:{reference}")
+    })?;
     if body.len() > MAX_MANIFEST {
         return Err(Error::Unexpected {
             what: format!("manifest {repository}:{reference}"),
@@ -59,8 +61,12 @@ pub async fn get(
             detail: format!("{} bytes is too large for a manifest", body.len()),
         });
     }
-    let manifest = Manifest::parse(body.to_vec(), content_type.as_deref()).map_err(Error::Manifest)?;
-    let expected = reference.parse::<Digest>().ok().or_else(|| announced.and_then(|a| a.parse().ok()));
+    let manifest =
+        Manifest::parse(body.to_vec(), content_type.as_deref()).map_err(Error::Manifest)?;
+    let expected = reference
+        .parse::<Digest>()
+        .ok()
+        .or_else(|| announced.and_then(|a| a.parse().ok()));
     if let Some(expected) = expected {
         if manifest.digest != expected {
             return Err(Error::DigestMismatch {
@@ -88,7 +94,9 @@ pub async fn resolve(
                 .header(ACCEPT, MANIFEST_TYPES)
         })
         .await?;
-    check_status(response.status(), &[], || format!("manifest {repository}:{reference}"))?;
+    check_status(response.status(), &[], || {
+        format!("manifest {repository}:{reference}")
+    })?;
     let header = |name: &str| {
         response
             .headers()
@@ -126,11 +134,17 @@ pub async fn put(
         .await?;
     let status = response.status();
     let body = response.bytes().await.unwrap_or_default();
-    check_status(status, &body, || format!("putting manifest {repository}:{reference}"))
+    check_status(status, &body, || {
+        format!("putting manifest {repository}:{reference}")
+    })
 }
 
 /// Maps a non-success status to the error a script can branch on.
-pub fn check_status(status: StatusCode, body: &[u8], what: impl Fn() -> String) -> Result<(), Error> {
+pub fn check_status(
+    status: StatusCode,
+    body: &[u8],
+    what: impl Fn() -> String,
+) -> Result<(), Error> {
     if status.is_success() {
         return Ok(());
     }
@@ -139,7 +153,8 @@ pub fn check_status(status: StatusCode, body: &[u8], what: impl Fn() -> String) 
 
 /// The error for a status that is not success.
 pub fn status_error(status: StatusCode, body: &[u8], what: String) -> Error {
-    let detail = error_message(body).unwrap_or_else(|| status.canonical_reason().unwrap_or("").to_string());
+    let detail =
+        error_message(body).unwrap_or_else(|| status.canonical_reason().unwrap_or("").to_string());
     if status == StatusCode::NOT_FOUND {
         return Error::NotFound(format!("{what}: {detail}"));
     }

@@ -41,7 +41,8 @@ impl Index {
 
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut doc = self.doc.clone();
-        doc.media_type.get_or_insert_with(|| OCI_IMAGE_INDEX_MEDIA_TYPE.to_string());
+        doc.media_type
+            .get_or_insert_with(|| OCI_IMAGE_INDEX_MEDIA_TYPE.to_string());
         serde_json::to_vec(&doc).expect("an index serialises")
     }
 

@@ -21,7 +21,12 @@ pub struct Ingest {
 impl Ingest {
     /// Opens (or resumes) the partial file. An exclusive lock on it keeps two regctl processes
     /// pulling the same blob from interleaving their writes: the second waits for the first.
-    pub(super) fn open(partial: PathBuf, target: PathBuf, expected: Digest, size: u64) -> Result<Self, Error> {
+    pub(super) fn open(
+        partial: PathBuf,
+        target: PathBuf,
+        expected: Digest,
+        size: u64,
+    ) -> Result<Self, Error> {
         let io_err = |source| Error::Io {
             path: partial.clone(),
             source,
@@ -98,7 +103,11 @@ impl Ingest {
     /// lying registry cannot poison later attempts either.
     pub fn commit(self) -> Result<(), Error> {
         if self.hasher.len() != self.size {
-            let reason = format!("got {} bytes, the manifest declares {}", self.hasher.len(), self.size);
+            let reason = format!(
+                "got {} bytes, the manifest declares {}",
+                self.hasher.len(),
+                self.size
+            );
             return Err(self.fail(reason));
         }
         let actual = self.hasher.clone().finish();

@@ -90,7 +90,10 @@ impl Store {
                         path: root.to_path_buf(),
                         reason: format!("oci-layout: {e}"),
                     })?;
-                if v.get("imageLayoutVersion").and_then(|v| v.as_str()).is_none() {
+                if v.get("imageLayoutVersion")
+                    .and_then(|v| v.as_str())
+                    .is_none()
+                {
                     return Err(Error::NotALayout {
                         path: root.to_path_buf(),
                         reason: "oci-layout has no imageLayoutVersion".into(),
@@ -150,14 +153,20 @@ impl Store {
         let path = self.blob_path(digest);
         match fs::read(&path) {
             Ok(b) => Ok(b),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Err(Error::MissingBlob(digest.clone())),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                Err(Error::MissingBlob(digest.clone()))
+            }
             Err(e) => Err(io_error(&path)(e)),
         }
     }
 
     /// A manifest from the store, checked against its digest (a store edited by hand or by
     /// another tool must not make us push something other than what the digest names).
-    pub fn read_manifest(&self, digest: &Digest, media_type: Option<&str>) -> Result<Manifest, Error> {
+    pub fn read_manifest(
+        &self,
+        digest: &Digest,
+        media_type: Option<&str>,
+    ) -> Result<Manifest, Error> {
         let bytes = self.read_blob(digest)?;
         let manifest = Manifest::parse(bytes, media_type)?;
         if &manifest.digest != digest {

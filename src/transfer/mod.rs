@@ -12,12 +12,16 @@ use crate::manifest::Blob;
 
 /// Runs `job` for every blob, at most `concurrency` at once, largest first (the long pole
 /// starts earliest). The first error stops the rest.
-pub async fn for_each_blob<E, F, Fut>(mut blobs: Vec<Blob>, concurrency: usize, job: F) -> Result<(), E>
+pub async fn for_each_blob<E, F, Fut>(
+    mut blobs: Vec<Blob>,
+    concurrency: usize,
+    job: F,
+) -> Result<(), E>
 where
     F: Fn(Blob) -> Fut,
     Fut: Future<Output = Result<(), E>>,
 {
-    blobs.sort_by(|a, b| b.size.cmp(&a.size));
+    blobs.sort_by_key(|b| std::cmp::Reverse(b.size));
     blobs.dedup_by(|a, b| a.digest == b.digest);
     stream::iter(blobs.into_iter().map(job))
         .buffer_unordered(concurrency.max(1))

@@ -39,7 +39,8 @@ pub async fn pull(
         Kind::Index(_) => {
             let mut images = Vec::new();
             for digest in choose(&top, &options.platforms)? {
-                let child = manifests::get(client, repository, &digest.to_string(), &scopes).await?;
+                let child =
+                    manifests::get(client, repository, &digest.to_string(), &scopes).await?;
                 if child.is_index() {
                     return Err(Error::Unexpected {
                         what: format!("{reference}"),
@@ -57,10 +58,16 @@ pub async fn pull(
         needed.extend(image.blobs()?);
     }
     let needed = super::distinct(needed);
-    let missing: Vec<_> = needed.iter().filter(|b| !store.has_blob(&b.digest)).cloned().collect();
+    let missing: Vec<_> = needed
+        .iter()
+        .filter(|b| !store.has_blob(&b.digest))
+        .cloned()
+        .collect();
     let progress = Progress::new(options.quiet, missing.iter().map(|b| b.size).sum());
     for blob in needed.iter().filter(|b| store.has_blob(&b.digest)) {
-        progress.blob(&short(&blob.digest), blob.size).done("exists");
+        progress
+            .blob(&short(&blob.digest), blob.size)
+            .done("exists");
     }
     super::for_each_blob(missing, options.concurrency, |blob| {
         let progress = progress.clone();
@@ -106,7 +113,8 @@ pub async fn pull(
 /// The index entries to pull.
 fn choose(index: &Manifest, platforms: &Platforms) -> Result<Vec<Digest>, Error> {
     let entries = index.entries()?;
-    let platform_of = |e: &oci_client::manifest::ImageIndexEntry| e.platform.as_ref().map(Platform::of);
+    let platform_of =
+        |e: &oci_client::manifest::ImageIndexEntry| e.platform.as_ref().map(Platform::of);
     let wanted: Vec<Platform> = match platforms {
         Platforms::All => return Ok(entries.into_iter().map(|(d, _)| d).collect()),
         Platforms::Host => vec![Platform::host()],

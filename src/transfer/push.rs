@@ -25,15 +25,29 @@ pub struct Pushed {
     pub reduced: Option<(usize, usize)>,
 }
 
-/// The manifests to push for `source` (a name in the store), children first.
-pub fn plan(store: &Store, source: &Reference) -> Result<(Manifest, Vec<Manifest>, Option<(usize, usize)>), store::Error> {
+/// What a push sends for one name in the store.
+pub struct Plan {
+    /// The manifest the tag will point at (an index, possibly reduced, or an image).
+    pub top: Manifest,
+    /// The image manifests whose blobs go first.
+    pub images: Vec<Manifest>,
+    /// Some((present, total)) when only some platforms of an index are in the store.
+    pub reduced: Option<(usize, usize)>,
+}
+
+/// The manifests to push for `source` (a name in the store).
+pub fn plan(store: &Store, source: &Reference) -> Result<Plan, store::Error> {
     let entry = store
         .index()?
         .find(&source.to_string())
         .ok_or_else(|| store::Error::ImageNotFound(source.to_string()))?;
     let top = store.read_manifest(&entry.digest, Some(&entry.media_type))?;
     let Kind::Index(index) = &top.kind else {
-        return Ok((top.clone(), vec![top], None));
+        return Ok(Plan {
+            top: top.clone(),
+            images: vec![top],
+            reduced: None,
+        });
     };
     let entries = top.entries()?;
     let mut children = Vec::new();
@@ -49,12 +63,20 @@ pub fn plan(store: &Store, source: &Reference) -> Result<(Manifest, Vec<Manifest
         return Err(store::Error::MissingBlob(entries[0].0.clone()));
     }
     if children.len() == entries.len() {
-        return Ok((top, children, None));
+        return Ok(Plan {
+            top,
+            images: children,
+            reduced: None,
+        });
     }
     // Only some platforms were pulled: push an index of those (nerdctl's "reduced-platform").
     let bytes = serde_json::to_vec(&kept).expect("an index serialises");
     let reduced = Manifest::parse(bytes, Some(&top.media_type))?;
-    Ok((reduced, children, Some((kept.manifests.len(), entries.len()))))
+    Ok(Plan {
+        top: reduced,
+        images: children,
+        reduced: Some((kept.manifests.len(), entries.len())),
+    })
 }
 
 pub async fn push(
@@ -64,7 +86,11 @@ pub async fn push(
     target: &Reference,
     options: &PushOptions,
 ) -> Result<Pushed, Error> {
-    let (top, images, reduced) = plan(store, source)?;
+    let Plan {
+        top,
+        images,
+        reduced,
+    } = plan(store, source)?;
     let repository = target.repository();
     let mut needed = Vec::new();
     for image in &images {
@@ -80,7 +106,11 @@ pub async fn push(
     let sources = Sources::load(store);
     let mut scope_set = BTreeSet::from([repository.scope("pull,push")]);
     for blob in &needed {
-        for home in sources.homes_in(&blob.digest, repository).into_iter().take(1) {
+        for home in sources
+            .homes_in(&blob.digest, repository)
+            .into_iter()
+            .take(1)
+        {
             scope_set.insert(format!("repository:{home}:pull"));
         }
     }
@@ -107,8 +137,19 @@ pub async fn push(
                 }
             }
             let path = store.blob_path(&blob.digest);
-            blobs::upload(client, repository, &blob, &path, session, options.chunk_size, scopes, &mut bar)
-                .await?;
+            blobs::upload(
+                client,
+                repository,
+                &blob,
+                blobs::Upload {
+                    path: &path,
+                    session,
+                    chunk_size: options.chunk_size,
+                },
+                scopes,
+                &mut bar,
+            )
+            .await?;
             bar.done("pushed");
             Ok::<(), Error>(())
         }
@@ -118,10 +159,24 @@ pub async fn push(
 
     if top.is_index() {
         for image in &images {
-            manifests::put(client, repository, &image.digest.to_string(), image, &scopes).await?;
+            manifests::put(
+                client,
+                repository,
+                &image.digest.to_string(),
+                image,
+                &scopes,
+            )
+            .await?;
         }
     }
-    manifests::put(client, repository, &target.manifest_reference_for(&top.digest), &top, &scopes).await?;
+    manifests::put(
+        client,
+        repository,
+        &target.manifest_reference_for(&top.digest),
+        &top,
+        &scopes,
+    )
+    .await?;
     Ok(Pushed {
         digest: top.digest,
         reduced,

@@ -198,6 +198,10 @@ impl Transport {
                 },
             };
         }
+        // A plain-HTTP server that simply closes on our ClientHello.
+        if err.is_connect() && closed_during_handshake(err) {
+            return Error::NotTls { host };
+        }
         if err.is_connect() || err.is_timeout() {
             return Error::Connect {
                 host,
@@ -211,25 +215,37 @@ impl Transport {
     }
 }
 
-/// rustls errors reach us wrapped in `io::Error`, whose `source()` skips the wrapped error
-/// itself, so each `io::Error` in the chain is opened by hand.
-fn find_rustls_error<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+/// Every error in the chain, including those wrapped inside an `io::Error`, whose `source()`
+/// skips the wrapped error itself (rustls errors reach us that way).
+fn causes<'a>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> Vec<&'a (dyn std::error::Error + 'static)> {
+    let mut found = Vec::new();
     let mut current: Option<&'a (dyn std::error::Error + 'static)> = Some(err);
     while let Some(e) = current {
-        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
-            return Some(tls);
-        }
+        found.push(e);
         if let Some(inner) = e
             .downcast_ref::<std::io::Error>()
             .and_then(|io| io.get_ref())
         {
-            if let Some(found) = find_rustls_error(inner) {
-                return Some(found);
-            }
+            found.extend(causes(inner));
         }
         current = e.source();
     }
-    None
+    found
+}
+
+fn find_rustls_error<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    causes(err)
+        .into_iter()
+        .find_map(|e| e.downcast_ref::<rustls::Error>())
+}
+
+fn closed_during_handshake(err: &(dyn std::error::Error + 'static)) -> bool {
+    causes(err).into_iter().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::UnexpectedEof)
+    })
 }
 
 fn innermost_message(err: &(dyn std::error::Error + 'static)) -> String {

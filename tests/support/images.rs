@@ -39,7 +39,13 @@ pub fn layer(seed: &str, size: usize) -> Vec<u8> {
 
 impl TestBed {
     /// Uploads a blob (POST + PUT) unless the registry has it; returns its digest.
-    pub fn upload_blob(&self, registry: &str, repository: &str, creds: Option<(&str, &str)>, data: &[u8]) -> String {
+    pub fn upload_blob(
+        &self,
+        registry: &str,
+        repository: &str,
+        creds: Option<(&str, &str)>,
+        data: &[u8],
+    ) -> String {
         let client = self.client();
         let base = self.url(registry);
         let auth = self.auth_header(&client, &base, repository, creds);
@@ -52,8 +58,13 @@ impl TestBed {
             .send()
             .expect("start blob upload");
         assert_eq!(resp.status().as_u16(), 202, "start blob upload: {resp:?}");
-        let location = resp.headers()[reqwest::header::LOCATION].to_str().unwrap().to_string();
-        let mut url = url::Url::parse(&base).and_then(|b| b.join(&location)).expect("upload URL");
+        let location = resp.headers()[reqwest::header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let mut url = url::Url::parse(&base)
+            .and_then(|b| b.join(&location))
+            .expect("upload URL");
         url.query_pairs_mut().append_pair("digest", &digest);
         let resp = with_auth(client.put(url))
             .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
@@ -87,7 +98,10 @@ impl TestBed {
         let resp = req.send().expect("put manifest");
         assert_eq!(resp.status().as_u16(), 201, "put manifest: {resp:?}");
         let digest = sha256_digest(body);
-        assert_eq!(resp.headers()["docker-content-digest"].to_str().unwrap(), digest);
+        assert_eq!(
+            resp.headers()["docker-content-digest"].to_str().unwrap(),
+            digest
+        );
         digest
     }
 
@@ -133,8 +147,17 @@ impl TestBed {
         })
         .to_string()
         .into_bytes();
-        let reference = tag.map(str::to_string).unwrap_or_else(|| sha256_digest(&manifest));
-        let digest = self.put_manifest(registry, repository, &reference, creds, manifest_type, &manifest);
+        let reference = tag
+            .map(str::to_string)
+            .unwrap_or_else(|| sha256_digest(&manifest));
+        let digest = self.put_manifest(
+            registry,
+            repository,
+            &reference,
+            creds,
+            manifest_type,
+            &manifest,
+        );
         Image {
             digest,
             manifest,
@@ -162,7 +185,15 @@ impl TestBed {
             .iter()
             .map(|p| {
                 let seed = format!("{repository}:{tag}:{}/{}", p.0, p.1);
-                self.push_layers(registry, repository, None, creds, *p, vec![layer(&seed, layer_size)], docker)
+                self.push_layers(
+                    registry,
+                    repository,
+                    None,
+                    creds,
+                    *p,
+                    vec![layer(&seed, layer_size)],
+                    docker,
+                )
             })
             .collect();
         let index_type = if docker { DOCKER_LIST } else { OCI_INDEX };

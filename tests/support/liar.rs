@@ -19,7 +19,9 @@ const MANIFEST_TYPE: &str = "application/vnd.oci.image.manifest.v1+json";
 pub fn start() -> Liar {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap().to_string();
-    let config = br#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}"#.to_vec();
+    let config =
+        br#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}"#
+            .to_vec();
     let honest_layer = b"the layer the manifest promises".to_vec();
     let evil_layer = b"something else entirely, same len".to_vec()[..honest_layer.len()].to_vec();
     let layer_digest = sha256_digest(&honest_layer);
@@ -44,11 +46,20 @@ pub fn start() -> Liar {
             }
             loop {
                 let mut header = String::new();
-                if reader.read_line(&mut header).map(|n| n == 0).unwrap_or(true) || header == "\r\n" {
+                if reader
+                    .read_line(&mut header)
+                    .map(|n| n == 0)
+                    .unwrap_or(true)
+                    || header == "\r\n"
+                {
                     break;
                 }
             }
-            let path = request_line.split_whitespace().nth(1).unwrap_or("").to_string();
+            let path = request_line
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("")
+                .to_string();
             let head = request_line.starts_with("HEAD");
             let (status, content_type, digest, body): (&str, &str, Option<&str>, &[u8]) = match path.as_str() {
                 "/v2/" => ("200 OK", "application/json", None, b"{}"),

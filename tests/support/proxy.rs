@@ -49,7 +49,13 @@ impl FaultProxy {
     }
 }
 
-fn relay(client: TcpStream, server: TcpStream, fault: Fault, times: usize, fired: Arc<AtomicUsize>) {
+fn relay(
+    client: TcpStream,
+    server: TcpStream,
+    fault: Fault,
+    times: usize,
+    fired: Arc<AtomicUsize>,
+) {
     let (mut c_read, mut s_write) = (client.try_clone().unwrap(), server.try_clone().unwrap());
     thread::spawn(move || {
         let _ = std::io::copy(&mut c_read, &mut s_write);

@@ -1,0 +1,549 @@
+//! pull / push / tag / images / rmi against the real registries, with skopeo as the peer that
+//! must agree with us on digests and formats.
+
+mod common;
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{code, ok, stderr, stdout, unique, Home};
+use support::images::layer;
+use support::{ADMIN, DEV, READER};
+
+fn ca(bed: &support::TestBed) -> &str {
+    bed.ca_file.to_str().unwrap()
+}
+
+/// A home logged in to the token registry as `user`, with its own store.
+fn logged_in(user: (&str, &str)) -> (Home, String) {
+    let bed = support::bed();
+    let home = Home::new();
+    let out = home.run_with_stdin(
+        &[
+            "login",
+            &bed.token_registry,
+            "-u",
+            user.0,
+            "--password-stdin",
+            "--ca-file",
+            ca(bed),
+        ],
+        Some(user.1),
+    );
+    ok(&out);
+    let store = home.dir.path().join("store").display().to_string();
+    (home, store)
+}
+
+fn blob_files(store: &str) -> usize {
+    std::fs::read_dir(Path::new(store).join("blobs/sha256"))
+        .map(|d| d.count())
+        .unwrap_or(0)
+}
+
+fn skopeo(args: &[&str]) -> std::process::Output {
+    Command::new("skopeo")
+        .args(args)
+        .output()
+        .expect("skopeo runs")
+}
+
+#[test]
+fn pull_push_single_platform_and_retag_without_uploads() {
+    let bed = support::bed();
+    let repo = format!("private/{}", unique("single"));
+    let seeded = bed.push_layers(
+        &bed.token_registry,
+        &repo,
+        Some("v1"),
+        Some(ADMIN),
+        ("linux", "amd64"),
+        vec![layer("a", 300_000), layer("b", 10_000)],
+        false,
+    );
+    let (home, store) = logged_in(DEV);
+    let reference = format!("{}/{repo}:v1", bed.token_registry);
+    let out = home.run(&["pull", &reference, "--store", &store]);
+    ok(&out);
+    assert_eq!(stdout(&out).trim(), seeded.digest);
+    // Not a terminal: one plain line per blob.
+    assert_eq!(
+        stderr(&out)
+            .lines()
+            .filter(|l| l.contains("pulled"))
+            .count(),
+        3,
+        "{}",
+        stderr(&out)
+    );
+
+    let out = home.run(&["images", "--store", &store, "--format", "json"]);
+    ok(&out);
+    let list: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        list[0]["repository"],
+        format!("{}/{repo}", bed.token_registry)
+    );
+    assert_eq!(list[0]["tag"], "v1");
+    assert_eq!(list[0]["digest"], seeded.digest);
+    assert_eq!(list[0]["platforms"], serde_json::json!(["linux/amd64"]));
+    // Layers plus config.
+    assert!(list[0]["size"].as_u64().unwrap() as usize > seeded.size());
+
+    // A second pull finds everything in place and downloads nothing.
+    let before = bed
+        .requests_matching(&bed.token_registry, &format!("/v2/{repo}/blobs/"))
+        .len();
+    ok(&home.run(&["pull", &reference, "--store", &store]));
+    let after = bed
+        .requests_matching(&bed.token_registry, &format!("/v2/{repo}/blobs/"))
+        .len();
+    assert_eq!(before, after);
+
+    // Retag in the same repository and push: the registry has every blob, nothing is uploaded.
+    let uploads_path = format!("/v2/{repo}/blobs/uploads");
+    let seeding = bed
+        .requests_matching(&bed.token_registry, &uploads_path)
+        .len();
+    let retagged = format!("{}/{repo}:v2", bed.token_registry);
+    ok(&home.run(&["tag", &reference, &retagged, "--store", &store]));
+    let out = home.run(&["push", &retagged, "--store", &store]);
+    ok(&out);
+    assert_eq!(stdout(&out).trim(), seeded.digest);
+    let uploads = bed.requests_matching(&bed.token_registry, &uploads_path);
+    assert_eq!(uploads.len(), seeding, "{uploads:?}");
+
+    // Retag into another repository of the same registry: blobs are mounted, not uploaded.
+    let other = format!("private/{}", unique("mounted"));
+    let moved = format!("{}/{other}:v1", bed.token_registry);
+    ok(&home.run(&["tag", &reference, &moved, "--store", &store]));
+    let user = unique("pusher");
+    bed.add_user(&user, "pw", &[("private", "pull,push")]);
+    let out = home.run_with_stdin(
+        &[
+            "login",
+            &bed.token_registry,
+            "-u",
+            &user,
+            "--password-stdin",
+        ],
+        Some("pw"),
+    );
+    ok(&out);
+    let out = home.run(&["push", &moved, "--store", &store]);
+    ok(&out);
+    assert_eq!(stdout(&out).trim(), seeded.digest);
+    assert_eq!(
+        stderr(&out).matches("mounted from").count(),
+        3,
+        "{}",
+        stderr(&out)
+    );
+    let uploads = bed.requests_matching(&bed.token_registry, &format!("/v2/{other}/blobs/uploads"));
+    assert!(uploads.iter().all(|l| l.contains("mount=")), "{uploads:?}");
+    // One token for the whole push: push on the target and pull on the mount source.
+    let tokens: Vec<_> = bed
+        .token_requests_of(Some(&user))
+        .into_iter()
+        .filter(|t| !t.scopes.is_empty())
+        .collect();
+    assert_eq!(tokens.len(), 1, "{tokens:?}");
+
+    // rmi drops the name; blobs stay while another name needs them, then go.
+    ok(&home.run(&["rmi", &reference, "--store", &store]));
+    assert_eq!(blob_files(&store), 4);
+    ok(&home.run(&["rmi", &retagged, &moved, "--store", &store]));
+    assert_eq!(blob_files(&store), 0);
+    let out = home.run(&["rmi", &reference, "--store", &store]);
+    assert_eq!(code(&out), 4);
+}
+
+#[test]
+fn two_platform_index_host_pull_reduced_push_and_all_platforms_digest_kept() {
+    let bed = support::bed();
+    let repo = format!("library/{}", unique("multi"));
+    let (index, images) = bed.push_index(
+        &bed.token_registry,
+        &repo,
+        "1.0",
+        Some(ADMIN),
+        &[("linux", "amd64"), ("linux", "arm64")],
+        50_000,
+        false,
+    );
+    let (home, store) = logged_in(DEV);
+    let reference = format!("{}/{repo}:1.0", bed.token_registry);
+    let out = home.run(&[
+        "pull",
+        &reference,
+        "--store",
+        &store,
+        "--platform",
+        "linux/arm64",
+    ]);
+    ok(&out);
+    assert_eq!(stdout(&out).trim(), index);
+    let out = home.run(&["images", "--store", &store, "--format", "json"]);
+    let list: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(list[0]["platforms"], serde_json::json!(["linux/arm64"]));
+    assert!(!Path::new(&store)
+        .join("blobs/sha256")
+        .join(&images[0].digest[7..])
+        .exists());
+
+    // Push to the Basic-auth registry: only arm64 is here, so a reduced index goes out.
+    let target = format!("{}/{}:1.0", bed.basic_registry, unique("copy"));
+    ok(&home.run(&["tag", &reference, &target, "--store", &store]));
+    ok(&home.run_with_stdin(
+        &[
+            "login",
+            &bed.basic_registry,
+            "-u",
+            ADMIN.0,
+            "--password-stdin",
+            "--ca-file",
+            ca(bed),
+        ],
+        Some(ADMIN.1),
+    ));
+    let out = home.run(&["push", &target, "--store", &store]);
+    ok(&out);
+    assert!(
+        stderr(&out).contains("reduced-platform"),
+        "{}",
+        stderr(&out)
+    );
+    assert_ne!(stdout(&out).trim(), index);
+
+    // With every platform pulled, the original index goes out with its digest unchanged.
+    ok(&home.run(&["pull", &reference, "--store", &store, "--all-platforms"]));
+    let out = home.run(&["push", &target, "--store", &store]);
+    ok(&out);
+    assert_eq!(stdout(&out).trim(), index);
+    let cert_dir = bed.certs_d.join(&bed.basic_registry);
+    let inspect = skopeo(&[
+        "inspect",
+        "--raw",
+        "--cert-dir",
+        cert_dir.to_str().unwrap(),
+        "--creds",
+        "admin:Harbor12345",
+        &format!("docker://{target}"),
+    ]);
+    assert!(
+        inspect.status.success(),
+        "{}",
+        String::from_utf8_lossy(&inspect.stderr)
+    );
+    assert_eq!(support::sha256_digest(&inspect.stdout), index);
+}
+
+#[test]
+fn docker_schema2_images_from_skopeo_and_skopeo_reads_ours() {
+    let bed = support::bed();
+    let plain = &bed.plain_registry;
+    let source = unique("oci-src");
+    bed.push_layers(
+        plain,
+        &source,
+        Some("v1"),
+        None,
+        ("linux", "amd64"),
+        vec![layer("s2", 20_000)],
+        false,
+    );
+    let converted = unique("v2s2");
+    let copy = skopeo(&[
+        "copy",
+        "--format",
+        "v2s2",
+        "--src-tls-verify=false",
+        "--dest-tls-verify=false",
+        &format!("docker://{plain}/{source}:v1"),
+        &format!("docker://{plain}/{converted}:v1"),
+    ]);
+    assert!(
+        copy.status.success(),
+        "{}",
+        String::from_utf8_lossy(&copy.stderr)
+    );
+    let home = Home::new();
+    let store = home.dir.path().join("store").display().to_string();
+    let reference = format!("{plain}/{converted}:v1");
+    let out = home.run(&["pull", &reference, "--store", &store]);
+    ok(&out);
+    let digest = stdout(&out).trim().to_string();
+    let raw = std::fs::read(Path::new(&store).join("blobs/sha256").join(&digest[7..])).unwrap();
+    assert!(String::from_utf8_lossy(&raw)
+        .contains("application/vnd.docker.distribution.manifest.v2+json"));
+
+    // Push it elsewhere with regctl; skopeo sees the same digest and can copy it.
+    let pushed = format!("{plain}/{}:v1", unique("ours"));
+    ok(&home.run(&["tag", &reference, &pushed, "--store", &store]));
+    let out = home.run(&["push", &pushed, "--store", &store, "--chunk-size", "4096"]);
+    ok(&out);
+    assert_eq!(stdout(&out).trim(), digest);
+    let inspect = skopeo(&[
+        "inspect",
+        "--tls-verify=false",
+        "--format",
+        "{{.Digest}}",
+        &format!("docker://{pushed}"),
+    ]);
+    assert_eq!(String::from_utf8_lossy(&inspect.stdout).trim(), digest);
+    let layout = home.dir.path().join("skopeo-oci");
+    let copy = skopeo(&[
+        "copy",
+        "--src-tls-verify=false",
+        &format!("docker://{pushed}"),
+        &format!("oci:{}:x", layout.display()),
+    ]);
+    assert!(
+        copy.status.success(),
+        "{}",
+        String::from_utf8_lossy(&copy.stderr)
+    );
+
+    // And our store is an OCI layout skopeo reads as it is (for OCI-typed images: skopeo's
+    // oci: transport lists no Docker-typed manifests, which we keep byte for byte).
+    let oci_ref = format!("{plain}/{source}:v1");
+    ok(&home.run(&["pull", &oci_ref, "--store", &store]));
+    let inspect = skopeo(&[
+        "inspect",
+        "--format",
+        "{{.Digest}}",
+        &format!("oci:{store}:{oci_ref}"),
+    ]);
+    assert!(
+        inspect.status.success(),
+        "{}",
+        String::from_utf8_lossy(&inspect.stderr)
+    );
+}
+
+#[test]
+fn read_only_user_cannot_push() {
+    let bed = support::bed();
+    let repo = format!("private/{}", unique("ro"));
+    bed.push_layers(
+        &bed.token_registry,
+        &repo,
+        Some("v1"),
+        Some(ADMIN),
+        ("linux", "amd64"),
+        vec![layer("ro", 1000)],
+        false,
+    );
+    let (home, store) = logged_in(READER);
+    let reference = format!("{}/{repo}:v1", bed.token_registry);
+    ok(&home.run(&["pull", &reference, "--store", &store]));
+    let target = format!("{}/private/{}:v1", bed.token_registry, unique("ro-target"));
+    ok(&home.run(&["tag", &reference, &target, "--store", &store]));
+    let out = home.run(&["push", &target, "--store", &store]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("denied") || stderr(&out).contains("unauthorized"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        stderr(&out)
+            .lines()
+            .filter(|l| l.starts_with("error"))
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn a_lying_registry_adds_nothing_to_the_store() {
+    let liar = support::liar::start();
+    let home = Home::new();
+    let store = home.dir.path().join("store").display().to_string();
+    let out = home.run(&["pull", &format!("{}/lie:v1", liar.addr), "--store", &store]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&liar.layer_digest),
+        "{}",
+        stderr(&out)
+    );
+    let out = home.run(&[
+        "pull",
+        &format!("{}/lie:swapped", liar.addr),
+        "--store",
+        &store,
+    ]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("hashes to"), "{}", stderr(&out));
+    let index = std::fs::read_to_string(Path::new(&store).join("index.json")).unwrap();
+    assert!(!index.contains("lie"));
+    // The honest config blob may be kept (it verified); the lying layer is nowhere.
+    assert!(!Path::new(&store)
+        .join("blobs/sha256")
+        .join(&liar.layer_digest[7..])
+        .exists());
+    assert!(std::fs::read_dir(Path::new(&store).join(".regctl/ingest"))
+        .unwrap()
+        .next()
+        .is_none());
+}
+
+#[test]
+fn a_killed_download_resumes_with_range() {
+    let bed = support::bed();
+    let repo = unique("resume");
+    let image = bed.push_layers(
+        &bed.plain_registry,
+        &repo,
+        Some("v1"),
+        None,
+        ("linux", "amd64"),
+        vec![layer("big", 4 << 20)],
+        false,
+    );
+    // The proxy stalls after 1 MiB of a response: regctl hangs mid-layer and is killed.
+    let proxy = support::proxy::FaultProxy::start(
+        &bed.plain_registry,
+        support::proxy::Fault::StallAfter(1 << 20),
+        1,
+    );
+    let home = Home::new();
+    let store = home.dir.path().join("store").display().to_string();
+    let reference = format!("{}/{repo}:v1", proxy.addr);
+    let mut child = home
+        .command(&["pull", &reference, "--store", &store, "--concurrency", "1"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let partial = Path::new(&store)
+        .join(".regctl/ingest")
+        .join(&image.layers[0].0[7..]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::fs::metadata(&partial).map(|m| m.len()).unwrap_or(0) < 512 << 10 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the download never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let have = std::fs::metadata(&partial).unwrap().len();
+    assert!(have > 0 && have < 4 << 20);
+
+    let out = home.run(&["pull", &reference, "--store", &store, "-v"]);
+    ok(&out);
+    assert_eq!(stdout(&out).trim(), image.digest);
+    assert!(
+        stderr(&out).contains(&format!("range: bytes={have}-")),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(proxy.fired(), 1);
+}
+
+#[test]
+fn a_dropped_connection_mid_blob_is_retried() {
+    let bed = support::bed();
+    let repo = unique("dropped");
+    let image = bed.push_layers(
+        &bed.plain_registry,
+        &repo,
+        Some("v1"),
+        None,
+        ("linux", "amd64"),
+        vec![layer("drop", 2 << 20)],
+        false,
+    );
+    let proxy = support::proxy::FaultProxy::start(
+        &bed.plain_registry,
+        support::proxy::Fault::DropAfter(700 << 10),
+        2,
+    );
+    let home = Home::new();
+    let store = home.dir.path().join("store").display().to_string();
+    let out = home.run(&[
+        "pull",
+        &format!("{}/{repo}:v1", proxy.addr),
+        "--store",
+        &store,
+    ]);
+    ok(&out);
+    assert_eq!(stdout(&out).trim(), image.digest);
+    assert_eq!(proxy.fired(), 2);
+}
+
+#[test]
+fn five_layer_push_takes_one_token() {
+    let bed = support::bed();
+    let user = unique("five");
+    bed.add_user(&user, "pw5", &[("private", "pull,push")]);
+    let src = unique("five-src");
+    let layers = (0..5)
+        .map(|i| layer(&format!("{src}{i}"), 20_000 * (i + 1)))
+        .collect();
+    bed.push_layers(
+        &bed.plain_registry,
+        &src,
+        Some("v1"),
+        None,
+        ("linux", "amd64"),
+        layers,
+        false,
+    );
+    let home = Home::new();
+    let store = home.dir.path().join("store").display().to_string();
+    let source = format!("{}/{src}:v1", bed.plain_registry);
+    ok(&home.run(&["pull", &source, "--store", &store]));
+    let target = format!("{}/private/{src}:v1", bed.token_registry);
+    ok(&home.run(&["tag", &source, &target, "--store", &store]));
+    ok(&home.run_with_stdin(
+        &[
+            "login",
+            &bed.token_registry,
+            "-u",
+            &user,
+            "--password-stdin",
+            "--ca-file",
+            ca(bed),
+        ],
+        Some("pw5"),
+    ));
+    let before = bed.token_requests_of(Some(&user)).len();
+    let out = home.run(&["push", &target, "--store", &store, "--concurrency", "3"]);
+    ok(&out);
+    let during = bed.token_requests_of(Some(&user));
+    assert_eq!(during.len() - before, 1, "{during:?}");
+    assert_eq!(
+        during.last().unwrap().scopes,
+        vec![format!("repository:private/{src}:pull,push")]
+    );
+    assert_eq!(
+        stderr(&out).matches("pushed").count(),
+        6,
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn malformed_references_and_missing_images() {
+    let home = Home::new();
+    let store = home.dir.path().join("store").display().to_string();
+    for args in [
+        vec!["pull", "Bad:Ref:x"],
+        vec!["push", "a@sha256:12"],
+        vec!["tag", "a", "b c"],
+        vec!["pull", "busybox", "--platform", "linux"],
+    ] {
+        let mut args = args;
+        args.extend(["--store", &store]);
+        let out = home.run(&args);
+        assert_eq!(code(&out), 2, "{args:?}: {}", stderr(&out));
+        assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    }
+    let out = home.run(&["push", "localhost:1/nothing:here", "--store", &store]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+}
