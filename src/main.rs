@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use regctl::exit::{ExitCode as Code, UsageError};
-use regctl::{auth, reference, registry, store, transport};
+use regctl::{auth, containerd, reference, registry, store, transport};
 
 fn main() -> ExitCode {
     let cli = regctl::cli::Cli::parse();
@@ -40,6 +40,9 @@ fn classify(err: &anyhow::Error) -> Code {
             return e.exit_code();
         }
         if let Some(e) = cause.downcast_ref::<registry::Error>() {
+            return e.exit_code();
+        }
+        if let Some(e) = cause.downcast_ref::<containerd::Error>() {
             return e.exit_code();
         }
         if let Some(e) = cause.downcast_ref::<store::Error>() {

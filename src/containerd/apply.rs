@@ -1,0 +1,468 @@
+//! Carrying out a [`Plan`]: an exclusive lock, a diff, a timestamped backup beside each file,
+//! atomic writes; then, when config.toml changed, a restart and a health check, and the old
+//! files put back (and containerd restarted on them) when it does not come back healthy.
+
+use std::fs::File;
+use std::os::unix::io::AsRawFd;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use similar::TextDiff;
+
+use super::plan::{FileChange, Plan};
+use super::service::{Daemon, Restart};
+use super::Error;
+use crate::atomic_write::write_atomic;
+
+/// Marks this run's backups: `config.toml.regctl-20261127T070102.123456Z.bak`, or `….absent`
+/// for a file the run created.
+const BACKUP_TAG: &str = ".regctl-";
+
+/// Held while a command reads, plans and writes; released on drop.
+pub struct Lock {
+    _dir: File,
+}
+
+/// Takes the exclusive lock on config.toml's directory (a lock on the file itself would be
+/// lost when the file is replaced by rename). Waits up to 10 s for another run to finish.
+pub fn lock(config: &Path) -> Result<Lock, Error> {
+    let dir = match config.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let file = File::open(dir).map_err(Error::io(format!("opening {}", dir.display())))?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        // SAFETY: flock on a descriptor we own for as long as `file` lives.
+        let r = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+        if r == 0 {
+            return Ok(Lock { _dir: file });
+        }
+        let err = std::io::Error::last_os_error();
+        if err.raw_os_error() != Some(libc::EWOULDBLOCK) {
+            return Err(Error::io(format!("locking {}", dir.display()))(err));
+        }
+        if Instant::now() >= deadline {
+            return Err(Error::Locked(config.to_path_buf()));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// What to do after writing.
+pub struct Options {
+    pub dry_run: bool,
+    /// `None`: `--no-restart`.
+    pub restart: Option<(Restart, Daemon)>,
+    pub timeout: Duration,
+}
+
+#[derive(Debug)]
+pub enum Outcome {
+    Unchanged,
+    /// The unified diff of every file the plan would touch.
+    DryRun(String),
+    Written {
+        files: Vec<PathBuf>,
+        restarted: bool,
+    },
+}
+
+pub fn apply(plan: &Plan, options: &Options) -> Result<Outcome, Error> {
+    if plan.changes.is_empty() {
+        remove_files(&plan.consumed);
+        return Ok(Outcome::Unchanged);
+    }
+    if options.dry_run {
+        return Ok(Outcome::DryRun(diff(plan)));
+    }
+    let restart = options.restart.as_ref().filter(|_| plan.config_changed());
+    let before = restart.map(|(_, daemon)| daemon.state());
+
+    let stamp = timestamp();
+    let mut backups = Vec::new();
+    for change in &plan.changes {
+        match backup(change, &stamp) {
+            Ok(path) => backups.push(path),
+            Err(e) => {
+                remove_files(&backups);
+                return Err(e);
+            }
+        }
+    }
+    for (i, change) in plan.changes.iter().enumerate() {
+        if let Err(e) = write(
+            &change.path,
+            change.new.as_deref(),
+            change.mode,
+            change.private,
+        ) {
+            restore(&plan.changes[..i]);
+            remove_files(&backups);
+            return Err(e);
+        }
+    }
+    remove_files(&plan.consumed);
+    let files = plan.changes.iter().map(|c| c.path.clone()).collect();
+    let (Some((restart, daemon)), Some(before)) = (restart, before) else {
+        return Ok(Outcome::Written {
+            files,
+            restarted: false,
+        });
+    };
+
+    if let Err(reason) = restart.run(options.timeout) {
+        restore(&plan.changes);
+        remove_files(&backups);
+        // Whatever the command did half-way, try once to have containerd on the old files.
+        let _ = restart.run(options.timeout);
+        return Err(Error::Restart(format!(
+            "{reason}; the previous configuration was restored"
+        )));
+    }
+    if let Err(reason) = daemon.wait_healthy(&before, options.timeout) {
+        restore(&plan.changes);
+        remove_files(&backups);
+        let baseline = daemon.mark(&before);
+        let again = restart
+            .run(options.timeout)
+            .and_then(|()| daemon.wait_healthy(&baseline, options.timeout));
+        return Err(match again {
+            Ok(()) => Error::RolledBack { reason },
+            Err(again) => Error::StillUnhealthy { reason, again },
+        });
+    }
+    Ok(Outcome::Written {
+        files,
+        restarted: true,
+    })
+}
+
+fn write(path: &Path, contents: Option<&[u8]>, mode: u32, private: bool) -> Result<(), Error> {
+    let context = || format!("writing {}", path.display());
+    let Some(contents) = contents else {
+        return match std::fs::remove_file(path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(context())(e)),
+            _ => Ok(()),
+        };
+    };
+    if private && path.exists() {
+        // Before the new contents exist anywhere: the rename keeps this mode.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+            .map_err(Error::io(context()))?;
+    }
+    let mode = if private { 0o600 } else { mode };
+    write_atomic(path, contents, mode).map_err(Error::io(context()))
+}
+
+/// Puts every file back as it was before the plan (best effort: this runs after a failure).
+fn restore(changes: &[FileChange]) {
+    for change in changes.iter().rev() {
+        if let Err(e) = write(&change.path, change.old.as_deref(), change.mode, false) {
+            eprintln!("error: could not restore {}: {e}", change.path.display());
+        }
+    }
+}
+
+fn remove_files(paths: &[PathBuf]) {
+    for path in paths {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+fn backup(change: &FileChange, stamp: &str) -> Result<PathBuf, Error> {
+    let name = change
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (suffix, contents) = match &change.old {
+        Some(old) => ("bak", old.as_slice()),
+        None => ("absent", &[][..]),
+    };
+    let path = change
+        .path
+        .with_file_name(format!("{name}{BACKUP_TAG}{stamp}.{suffix}"));
+    // Backups of config.toml may hold credentials: only root reads them.
+    write_atomic(&path, contents, 0o600)
+        .map_err(Error::io(format!("writing the backup {}", path.display())))?;
+    Ok(path)
+}
+
+/// UTC, sortable as text, unique enough for runs that hold the lock one after the other.
+fn timestamp() -> String {
+    let t = time::OffsetDateTime::now_utc();
+    format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}.{:06}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.microsecond()
+    )
+}
+
+/// A backup file: the file it belongs to, its run's stamp, whether that file was absent.
+fn parse_backup(path: &Path) -> Option<(PathBuf, String, bool)> {
+    let name = path.file_name()?.to_str()?;
+    let (original, rest) = name.rsplit_once(BACKUP_TAG)?;
+    let (stamp, absent) = match rest.strip_suffix(".bak") {
+        Some(stamp) => (stamp, false),
+        None => (rest.strip_suffix(".absent")?, true),
+    };
+    let valid = stamp.len() == 23 && stamp.ends_with('Z') && stamp.as_bytes()[8] == b'T';
+    valid.then(|| (path.with_file_name(original), stamp.to_string(), absent))
+}
+
+/// The plan that puts back the newest run's backups: config.toml's, and those in the hosts
+/// directories' registry folders. The backups it uses are removed once it has been applied;
+/// the rollback itself is backed up like any change, so a second rollback undoes it.
+pub fn rollback_plan(config: &Path, hosts_dirs: &[PathBuf]) -> Result<Plan, Error> {
+    let mut candidates = Vec::new();
+    let siblings = |dir: &Path| -> Vec<PathBuf> {
+        std::fs::read_dir(dir)
+            .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+            .unwrap_or_default()
+    };
+    if let Some(dir) = config.parent() {
+        candidates.extend(
+            siblings(dir)
+                .into_iter()
+                .filter(|p| parse_backup(p).is_some_and(|(original, _, _)| original == config)),
+        );
+    }
+    for root in hosts_dirs {
+        for dir in siblings(root).into_iter().filter(|d| d.is_dir()) {
+            candidates.extend(siblings(&dir));
+        }
+    }
+    let backups: Vec<(PathBuf, PathBuf, String, bool)> = candidates
+        .into_iter()
+        .filter_map(|p| parse_backup(&p).map(|(o, s, a)| (p, o, s, a)))
+        .collect();
+    let newest = backups
+        .iter()
+        .map(|(_, _, stamp, _)| stamp.clone())
+        .max()
+        .ok_or_else(|| Error::NoBackup(config.to_path_buf()))?;
+    let mut plan = Plan {
+        config: config.to_path_buf(),
+        ..Plan::default()
+    };
+    for (backup, original, stamp, absent) in backups {
+        if stamp != newest {
+            continue;
+        }
+        let old = std::fs::read(&original).ok();
+        let new = if absent {
+            None
+        } else {
+            Some(
+                std::fs::read(&backup)
+                    .map_err(Error::io(format!("reading {}", backup.display())))?,
+            )
+        };
+        if old != new {
+            plan.changes.push(FileChange {
+                mode: if original == config { 0o600 } else { 0o644 },
+                path: original,
+                old,
+                new,
+                private: false,
+            });
+        }
+        plan.consumed.push(backup);
+    }
+    plan.notes
+        .push(format!("rolling back to the backups of {newest}"));
+    Ok(plan)
+}
+
+/// A unified diff of every change, with secrets and private keys left out.
+pub fn diff(plan: &Plan) -> String {
+    let mut out = String::new();
+    for change in &plan.changes {
+        let name = change.path.display().to_string();
+        let (from, to) = (
+            change
+                .old
+                .as_ref()
+                .map_or("/dev/null".into(), |_| format!("a{name}")),
+            change
+                .new
+                .as_ref()
+                .map_or("/dev/null".into(), |_| format!("b{name}")),
+        );
+        if change.private && change.path != plan.config {
+            out.push_str(&format!(
+                "--- {from}\n+++ {to}\n(a private key: contents not shown)\n"
+            ));
+            continue;
+        }
+        let old = String::from_utf8_lossy(change.old.as_deref().unwrap_or_default());
+        let new = String::from_utf8_lossy(change.new.as_deref().unwrap_or_default());
+        let text = TextDiff::from_lines(old.as_ref(), new.as_ref())
+            .unified_diff()
+            .context_radius(3)
+            .header(&from, &to)
+            .to_string();
+        for line in text.lines() {
+            out.push_str(&redact(line));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Replaces the string values of `password`, `identitytoken` and `auth` keys on one line.
+pub fn redact(line: &str) -> String {
+    const SECRET_KEYS: [&str; 3] = ["password", "identitytoken", "auth"];
+    let bytes = line.as_bytes();
+    let mut out = String::with_capacity(line.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let key = SECRET_KEYS.iter().find(|k| {
+            line[i..].starts_with(*k)
+                && (i == 0
+                    || matches!(
+                        bytes[i - 1],
+                        b' ' | b'\t' | b'.' | b'{' | b',' | b'+' | b'-'
+                    ))
+        });
+        let Some(key) = key else {
+            let c = line[i..].chars().next().expect("in bounds");
+            out.push(c);
+            i += c.len_utf8();
+            continue;
+        };
+        let after_key = i + key.len();
+        let rest = &line[after_key..];
+        let trimmed = rest.trim_start();
+        let Some(value) = trimmed.strip_prefix('=').map(str::trim_start) else {
+            out.push_str(key);
+            i = after_key;
+            continue;
+        };
+        let quote = match value.chars().next() {
+            Some(q @ ('"' | '\'')) => q,
+            _ => {
+                out.push_str(key);
+                i = after_key;
+                continue;
+            }
+        };
+        let start = line.len() - value.len();
+        let end = closing_quote(&value[1..], quote).map(|e| start + 1 + e);
+        out.push_str(&line[i..start]);
+        out.push(quote);
+        out.push_str("<redacted>");
+        out.push(quote);
+        i = end.map_or(line.len(), |e| e + 1);
+    }
+    out
+}
+
+fn closing_quote(s: &str, quote: char) -> Option<usize> {
+    let mut escaped = false;
+    for (i, c) in s.char_indices() {
+        match c {
+            '\\' if quote == '"' && !escaped => escaped = true,
+            c if c == quote && !escaped => return Some(i),
+            _ => escaped = false,
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_never_reach_a_diff() {
+        assert_eq!(
+            redact(r#"+  password = "s3\"cret"  # x"#),
+            r#"+  password = "<redacted>"  # x"#
+        );
+        assert_eq!(
+            redact(r#" auth = { username = "u", password = 'p' }"#),
+            r#" auth = { username = "u", password = '<redacted>' }"#
+        );
+        assert_eq!(
+            redact(r#"-auth.identitytoken="t""#),
+            r#"-auth.identitytoken="<redacted>""#
+        );
+        assert_eq!(redact(r#"+auth = "dTpw""#), r#"+auth = "<redacted>""#);
+        assert_eq!(redact("[a.auth]"), "[a.auth]");
+        assert_eq!(
+            redact(r#"username = "password""#),
+            r#"username = "password""#
+        );
+    }
+
+    #[test]
+    fn backup_names_round_trip() {
+        let stamp = timestamp();
+        let p = Path::new("/etc/containerd/config.toml");
+        let b = p.with_file_name(format!("config.toml{BACKUP_TAG}{stamp}.bak"));
+        assert_eq!(
+            parse_backup(&b),
+            Some((p.to_path_buf(), stamp.clone(), false))
+        );
+        let a = p.with_file_name(format!("config.toml{BACKUP_TAG}{stamp}.absent"));
+        assert!(parse_backup(&a).unwrap().2);
+        assert!(parse_backup(Path::new("/x/config.toml.regctl-nope.bak")).is_none());
+    }
+
+    #[test]
+    fn backup_then_rollback_restores_and_deletes_what_was_new() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config.toml");
+        std::fs::write(&config, "version = 2\n").unwrap();
+        let hosts = dir.path().join("certs.d");
+        let new_hosts = hosts.join("h").join("hosts.toml");
+        let plan = Plan {
+            config: config.clone(),
+            changes: vec![
+                FileChange {
+                    path: config.clone(),
+                    old: Some(b"version = 2\n".to_vec()),
+                    new: Some(b"version = 2\n# changed\n".to_vec()),
+                    mode: 0o644,
+                    private: true,
+                },
+                FileChange {
+                    path: new_hosts.clone(),
+                    old: None,
+                    new: Some(b"server = \"https://h\"\n".to_vec()),
+                    mode: 0o644,
+                    private: false,
+                },
+            ],
+            ..Plan::default()
+        };
+        let options = Options {
+            dry_run: false,
+            restart: None,
+            timeout: Duration::from_secs(1),
+        };
+        assert!(matches!(
+            apply(&plan, &options).unwrap(),
+            Outcome::Written {
+                restarted: false,
+                ..
+            }
+        ));
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&config).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        let rollback = rollback_plan(&config, std::slice::from_ref(&hosts)).unwrap();
+        assert_eq!(rollback.changes.len(), 2);
+        apply(&rollback, &options).unwrap();
+        assert_eq!(std::fs::read_to_string(&config).unwrap(), "version = 2\n");
+        assert!(!new_hosts.exists());
+    }
+}

@@ -1,0 +1,189 @@
+//! Reading and editing a TOML document by key path, in the style the document already uses.
+//!
+//! A new table below a `[header]` table gets a header of its own; below a dotted-key table it is
+//! dotted too (a `[header]` there is what TOML 1.0 and containerd 2.x refuse); inside an inline
+//! table it is inline. A replaced value keeps its spacing and trailing comment, and an equal
+//! value is not rewritten at all, so a second identical run changes nothing.
+
+use toml_edit::{InlineTable, Item, Table, Value};
+
+/// The item at `path`, through header, dotted and inline tables alike.
+pub fn get<'a>(root: &'a Item, path: &[&str]) -> Option<&'a Item> {
+    path.iter().try_fold(root, |item, key| item.get(*key))
+}
+
+/// The table at `path`, created where missing. `Err` names the first key on the way that holds
+/// something other than a table.
+pub fn ensure_table<'a>(root: &'a mut Item, path: &[&str]) -> Result<&'a mut Item, String> {
+    let mut current = root;
+    for (depth, key) in path.iter().enumerate() {
+        if current.get(*key).is_none() {
+            match current {
+                Item::Table(parent) => {
+                    let mut child = Table::new();
+                    if parent.is_dotted() {
+                        child.set_dotted(true);
+                    } else {
+                        child.set_implicit(true);
+                    }
+                    parent.insert(key, Item::Table(child));
+                }
+                Item::Value(Value::InlineTable(parent)) => {
+                    parent.insert(*key, Value::InlineTable(InlineTable::new()));
+                }
+                _ => return Err(path[..depth].join(".")),
+            }
+        }
+        current = current
+            .get_mut(*key)
+            .filter(|item| item.is_table_like())
+            .ok_or_else(|| path[..=depth].join("."))?;
+    }
+    Ok(current)
+}
+
+/// Sets `path` to `value`; returns whether the document changed.
+pub fn set(root: &mut Item, path: &[&str], value: Value) -> Result<bool, String> {
+    let (leaf, parent_path) = path.split_last().expect("a key path is never empty");
+    let parent = ensure_table(root, parent_path)?;
+    // `Item::get_mut` would insert an empty placeholder for a missing key: ask `get` first.
+    if parent.get(*leaf).is_some() {
+        let Some(old) = parent.get_mut(*leaf).and_then(Item::as_value_mut) else {
+            return Err(path.join("."));
+        };
+        if same(old, &value) {
+            return Ok(false);
+        }
+        let decor = old.decor().clone();
+        *old = value;
+        *old.decor_mut() = decor;
+        return Ok(true);
+    }
+    match parent {
+        Item::Table(table) => {
+            let indent = sibling_indent(table);
+            table.insert(leaf, Item::Value(value));
+            if let (Some(indent), Some(mut key)) = (indent, table.key_mut(leaf)) {
+                key.leaf_decor_mut().set_prefix(indent);
+            }
+        }
+        Item::Value(Value::InlineTable(table)) => {
+            table.insert(*leaf, value);
+        }
+        _ => return Err(parent_path.join(".")),
+    }
+    Ok(true)
+}
+
+/// Removes `path`; tables on the way that this leaves empty go too, except the first `keep`
+/// levels. Returns whether the document changed.
+pub fn remove(root: &mut Item, path: &[&str], keep: usize) -> bool {
+    let Some((leaf, parent_path)) = path.split_last() else {
+        return false;
+    };
+    let removed = match root.get_mut_path(parent_path) {
+        Some(Item::Table(t)) => t.remove(leaf).is_some(),
+        Some(Item::Value(Value::InlineTable(t))) => t.remove(leaf).is_some(),
+        _ => false,
+    };
+    if removed && parent_path.len() > keep {
+        let parent_empty = get(root, parent_path)
+            .and_then(Item::as_table_like)
+            .is_some_and(|t| t.is_empty());
+        if parent_empty {
+            remove(root, parent_path, keep);
+        }
+    }
+    removed
+}
+
+/// Semantic equality: `'a'` and `"a"` are the same string.
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::String(x), Value::String(y)) => x.value() == y.value(),
+        (Value::Integer(x), Value::Integer(y)) => x.value() == y.value(),
+        (Value::Float(x), Value::Float(y)) => x.value() == y.value(),
+        (Value::Boolean(x), Value::Boolean(y)) => x.value() == y.value(),
+        (Value::Datetime(x), Value::Datetime(y)) => x.value() == y.value(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| same(a, b))
+        }
+        (Value::InlineTable(x), Value::InlineTable(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+        }
+        _ => false,
+    }
+}
+
+/// The indentation of the table's existing keys, so that a new key lines up with them.
+fn sibling_indent(table: &Table) -> Option<String> {
+    let (first, _) = table.iter().find(|(_, item)| item.is_value())?;
+    let prefix = table.key(first)?.leaf_decor().prefix()?.as_str()?;
+    prefix
+        .chars()
+        .all(|c| c == ' ' || c == '\t')
+        .then(|| prefix.to_string())
+}
+
+/// `get_mut` along a path (the standard library way of writing it fights the borrow checker).
+trait GetMutPath {
+    fn get_mut_path(&mut self, path: &[&str]) -> Option<&mut Item>;
+}
+
+impl GetMutPath for Item {
+    fn get_mut_path(&mut self, path: &[&str]) -> Option<&mut Item> {
+        path.iter().try_fold(self, |item, key| {
+            // `get_mut` alone would insert a placeholder for a missing key.
+            item.get(*key).is_some().then_some(())?;
+            item.get_mut(*key)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use toml_edit::DocumentMut;
+
+    fn edit(text: &str, f: impl FnOnce(&mut Item)) -> String {
+        let mut doc: DocumentMut = text.parse().unwrap();
+        f(doc.as_item_mut());
+        doc.to_string()
+    }
+
+    #[test]
+    fn new_tables_follow_the_parent_style() {
+        let header = edit("[a]\n  x = 1\n", |root| {
+            set(root, &["a", "b", "c", "k"], Value::from("v")).unwrap();
+        });
+        assert_eq!(header, "[a]\n  x = 1\n\n[a.b.c]\nk = \"v\"\n");
+        let dotted = edit("[a]\nb.x = 1\n", |root| {
+            set(root, &["a", "b", "c", "k"], Value::from("v")).unwrap();
+        });
+        assert_eq!(dotted, "[a]\nb.x = 1\nb.c.k = \"v\"\n");
+        let inline = edit("[a]\nb = { x = 1 }\n", |root| {
+            set(root, &["a", "b", "c", "k"], Value::from("v")).unwrap();
+        });
+        assert_eq!(inline, "[a]\nb = { x = 1 , c = { k = \"v\" } }\n");
+    }
+
+    #[test]
+    fn equal_values_are_left_alone_and_changed_ones_keep_their_comment() {
+        let text = "[a]\n  k = 'v'   # why\n";
+        let mut doc: DocumentMut = text.parse().unwrap();
+        assert!(!set(doc.as_item_mut(), &["a", "k"], Value::from("v")).unwrap());
+        assert_eq!(doc.to_string(), text);
+        assert!(set(doc.as_item_mut(), &["a", "k"], Value::from("w")).unwrap());
+        assert_eq!(doc.to_string(), "[a]\n  k = \"w\"   # why\n");
+        assert!(set(doc.as_item_mut(), &["a", "k", "x"], Value::from(1)).is_err());
+    }
+
+    #[test]
+    fn removal_prunes_only_what_it_emptied() {
+        let text = "[a.keep]\n[a.keep.h.auth]\nu = 1\n";
+        let out = edit(text, |root| {
+            assert!(remove(root, &["a", "keep", "h", "auth", "u"], 2));
+        });
+        assert_eq!(out, "[a.keep]\n");
+    }
+}
