@@ -38,6 +38,8 @@ pub struct ConfigFile {
     pub original: Option<String>,
     pub version: i64,
     doc: DocumentMut,
+    /// The document as toml_edit renders it before any edit.
+    untouched: String,
     registry: Vec<&'static str>,
 }
 
@@ -100,6 +102,7 @@ impl ConfigFile {
             path: path.to_path_buf(),
             original,
             version,
+            untouched: doc.to_string(),
             doc,
             registry,
         };
@@ -149,7 +152,8 @@ impl ConfigFile {
     }
 
     pub fn render(&self) -> String {
-        self.doc.to_string()
+        let original = self.original.as_deref().unwrap_or_default();
+        toml_path::render_preserving(original, &self.untouched, &self.doc.to_string())
     }
 
     /// The registry table, e.g. `plugins."io.containerd.grpc.v1.cri".registry`.

@@ -49,6 +49,8 @@ pub struct HostsFile {
     pub path: PathBuf,
     pub original: Option<String>,
     doc: DocumentMut,
+    /// The document as toml_edit renders it before any edit.
+    untouched: String,
 }
 
 impl HostsFile {
@@ -59,7 +61,7 @@ impl HostsFile {
             Err(e) => return Err(Error::io(format!("reading {}", path.display()))(e)),
         };
         let text = original.as_deref().unwrap_or_default();
-        let doc = text
+        let doc: DocumentMut = text
             .parse()
             .map_err(|e: toml_edit::TomlError| Error::Invalid {
                 path: path.to_path_buf(),
@@ -69,14 +71,17 @@ impl HostsFile {
         Ok(HostsFile {
             path: path.to_path_buf(),
             original,
+            untouched: doc.to_string(),
             doc,
         })
     }
 
     /// The file's new text; a new file starts with a comment saying what it is.
     pub fn render(&self) -> String {
-        match self.original {
-            Some(_) => self.doc.to_string(),
+        match &self.original {
+            Some(original) => {
+                toml_path::render_preserving(original, &self.untouched, &self.doc.to_string())
+            }
             None => format!("{HEADER}{}", self.doc),
         }
     }

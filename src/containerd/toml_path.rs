@@ -97,6 +97,31 @@ pub fn remove(root: &mut Item, path: &[&str], keep: usize) -> bool {
     removed
 }
 
+/// The edited document's text, with every line the edit did not touch exactly as in
+/// `original`. toml_edit keeps nearly everything, but not all: e.g. a header that quotes a key
+/// differently from an earlier header (`'a'` vs `"a"`) comes out in the earlier one's quoting.
+/// So the edit is taken as the difference between the untouched document rendered (`before`)
+/// and the edited one rendered (`after`), and applied to the original lines.
+pub fn render_preserving(original: &str, before: &str, after: &str) -> String {
+    let original_lines: Vec<&str> = original.split_inclusive('\n').collect();
+    let before_lines: Vec<&str> = before.split_inclusive('\n').collect();
+    if original == before || original_lines.len() != before_lines.len() {
+        return after.to_string();
+    }
+    let diff = similar::TextDiff::from_lines(before, after);
+    let mut out = String::with_capacity(after.len());
+    for op in diff.ops() {
+        for change in diff.iter_changes(op) {
+            match (change.tag(), change.old_index()) {
+                (similar::ChangeTag::Equal, Some(i)) => out.push_str(original_lines[i]),
+                (similar::ChangeTag::Insert, _) => out.push_str(change.value()),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
 /// Semantic equality: `'a'` and `"a"` are the same string.
 fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
@@ -176,6 +201,20 @@ mod tests {
         assert!(set(doc.as_item_mut(), &["a", "k"], Value::from("w")).unwrap());
         assert_eq!(doc.to_string(), "[a]\n  k = \"w\"   # why\n");
         assert!(set(doc.as_item_mut(), &["a", "k", "x"], Value::from(1)).is_err());
+    }
+
+    #[test]
+    fn lines_toml_edit_would_requote_stay_as_written() {
+        let text = "[p.'x'.a]\nk = 1\n[p.\"x\".b]\nk = 2\n";
+        let mut doc: DocumentMut = text.parse().unwrap();
+        let before = doc.to_string();
+        assert_ne!(before, text, "toml_edit requotes: this test is moot");
+        assert_eq!(render_preserving(text, &before, &doc.to_string()), text);
+        set(doc.as_item_mut(), &["p", "x", "b", "n"], Value::from(3)).unwrap();
+        assert_eq!(
+            render_preserving(text, &before, &doc.to_string()),
+            "[p.'x'.a]\nk = 1\n[p.\"x\".b]\nk = 2\nn = 3\n"
+        );
     }
 
     #[test]

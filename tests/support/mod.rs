@@ -14,6 +14,7 @@
 #![allow(dead_code)]
 
 pub mod ca;
+pub mod containerd;
 pub mod images;
 pub mod liar;
 pub mod proxy;

@@ -1,0 +1,518 @@
+//! `regctl containerd` on files alone (no daemon is restarted): every shared fixture is
+//! configured with its untouched parts byte for byte as they were and a second run unchanged;
+//! bad input leaves the file alone; show, remove, rollback and --dry-run.
+//!
+//! `containerd config dump` runs on every candidate, so these tests use the containerd release
+//! whose config version the fixture is (1.6 for versions 1 and 2, 2.x for version 3).
+
+mod common;
+mod support;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use common::{code, ok, stderr, stdout, Home};
+use support::containerd::Release;
+
+/// The shared fixtures: `<checkout>/../shared/fixtures/containerd`.
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/containerd")
+}
+
+/// A writable copy of a fixture whose `/etc/...` directories point into the temp dir instead,
+/// so that nothing outside it is ever written.
+struct Copy {
+    dir: tempfile::TempDir,
+    config: PathBuf,
+}
+
+impl Copy {
+    fn of(fixture: &str) -> Copy {
+        let dir = tempfile::tempdir().unwrap();
+        let text = fs::read_to_string(fixtures().join(fixture))
+            .unwrap_or_else(|e| panic!("fixture {fixture}: {e}"));
+        let text = text
+            .replace(
+                "/etc/containerd/certs.d",
+                &dir.path().join("certs.d").to_string_lossy(),
+            )
+            .replace(
+                "/etc/docker/certs.d",
+                &dir.path().join("docker-certs.d").to_string_lossy(),
+            );
+        let config = dir.path().join("config.toml");
+        fs::write(&config, text).unwrap();
+        Copy { dir, config }
+    }
+
+    fn text(&self) -> String {
+        fs::read_to_string(&self.config).unwrap()
+    }
+
+    fn files(&self) -> Vec<String> {
+        let mut all = Vec::new();
+        let mut stack = vec![self.dir.path().to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in fs::read_dir(&d).unwrap().flatten() {
+                if e.path().is_dir() {
+                    stack.push(e.path());
+                } else {
+                    all.push(
+                        e.path()
+                            .strip_prefix(self.dir.path())
+                            .unwrap()
+                            .display()
+                            .to_string(),
+                    );
+                }
+            }
+        }
+        all.sort();
+        all
+    }
+}
+
+/// Runs regctl with `release`'s containerd first on PATH (1.6 when `None`).
+fn regctl(release: Option<&Release>, args: &[&str], stdin: Option<&str>) -> Output {
+    let home = Home::new();
+    let mut cmd = home.command(args);
+    if let Some(r) = release {
+        cmd.env("PATH", r.path_env());
+    }
+    common::run(&mut cmd, stdin)
+}
+
+fn configure(copy: &Copy, release: Option<&Release>, extra: &[&str]) -> Output {
+    let config = copy.config.to_string_lossy().into_owned();
+    let ca = fixtures().join("synthetic/certs.d/docker.io/hosts.toml");
+    let mut args = vec![
+        "containerd",
+        "configure",
+        "127.0.0.1:5000",
+        "--config",
+        &config,
+        "--no-restart",
+        "-u",
+        "robot$ci",
+        "--password-stdin",
+    ];
+    let ca = ca.to_string_lossy().into_owned();
+    if !extra.contains(&"--insecure") && !extra.contains(&"--ca-file") {
+        args.extend(["--ca-file", &ca]);
+    }
+    args.extend_from_slice(extra);
+    regctl(release, &args, Some("Robot12345\n"))
+}
+
+/// The parts of the document outside the CRI registry table, as data.
+fn without_registry(text: &str) -> toml::Table {
+    let mut doc: toml::Table = toml::from_str(text).unwrap();
+    if let Some(plugins) = doc.get_mut("plugins").and_then(|p| p.as_table_mut()) {
+        for (_, plugin) in plugins.iter_mut() {
+            if let Some(t) = plugin.as_table_mut() {
+                t.remove("registry");
+            }
+        }
+        plugins.retain(|_, p| p.as_table().is_none_or(|t| !t.is_empty()));
+        if plugins.is_empty() {
+            doc.remove("plugins");
+        }
+    }
+    doc
+}
+
+/// Lines a configure run may take away: registry keys it rewrites or moves to hosts.toml,
+/// and the blank lines of tables it removes.
+fn may_be_removed(line: &str) -> bool {
+    let l = line.trim();
+    l.is_empty()
+        || [
+            "config_path",
+            "mirrors",
+            "endpoint",
+            ".tls]",
+            "ca_file",
+            "insecure_skip_verify",
+        ]
+        .iter()
+        .any(|k| l.contains(k))
+}
+
+fn assert_configured(name: &str, release: Option<&Release>) {
+    let copy = Copy::of(name);
+    let before = copy.text();
+    let out = configure(&copy, release, &[]);
+    ok(&out);
+    assert!(
+        stdout(&out).starts_with("changed"),
+        "{name}: {}",
+        stdout(&out)
+    );
+    let after = copy.text();
+    // Re-parsed, and everything outside the registry table is the same data...
+    assert_eq!(
+        without_registry(&before),
+        without_registry(&after),
+        "{name}"
+    );
+    // ...and the same bytes: only registry lines went away.
+    let diff = similar::TextDiff::from_lines(&before, &after);
+    for change in diff.iter_all_changes() {
+        if change.tag() == similar::ChangeTag::Delete {
+            assert!(
+                may_be_removed(change.value()),
+                "{name}: removed {:?}\n{after}",
+                change.value()
+            );
+        }
+    }
+    assert!(
+        after.contains("\"127.0.0.1:5000\""),
+        "{name}: no auth table\n{after}"
+    );
+    assert_eq!(
+        common::mode(&copy.config),
+        0o600,
+        "{name}: holds a password"
+    );
+    let hosts = copy.dir.path().join("certs.d/127.0.0.1_5000_/hosts.toml");
+    let hosts =
+        fs::read_to_string(&hosts).unwrap_or_else(|e| panic!("{name}: {e}: {:?}", copy.files()));
+    assert!(
+        hosts.contains("[host.\"https://127.0.0.1:5000\"]"),
+        "{hosts}"
+    );
+    // A second identical run changes nothing.
+    let files = copy.files();
+    let again = configure(&copy, release, &[]);
+    ok(&again);
+    assert_eq!(stdout(&again), "unchanged\n", "{name}: {}", stderr(&again));
+    assert_eq!(copy.text(), after, "{name}");
+    assert_eq!(copy.files(), files, "{name}");
+}
+
+#[test]
+fn every_version_1_and_2_fixture_is_configured_with_the_rest_untouched() {
+    for name in [
+        "default-1.6.20.toml",
+        "default-1.7.24.toml",
+        "debian-sid-containerd-2.1.9-etc-config.toml",
+        "docker-containerd.io-config.toml",
+        "eks-al2-containerd-config.toml",
+        "eks-nodeadm-v2-expected.toml",
+        "gke-configure-helper-v2-rendered.toml",
+        "k3s-v1-template-rendered.toml",
+        "kind-config.toml",
+        "aks-agentbaker-containerd1-rendered.toml",
+        "synthetic/v2-dotted-and-inline.toml",
+        "synthetic/v2-mirrors-plus-config_path-BROKEN.toml",
+        "synthetic/v2-tls-plus-config_path-BROKEN-on-1.x.toml",
+    ] {
+        assert_configured(name, None);
+    }
+}
+
+#[test]
+fn containerd_2_fixtures_are_configured_with_the_rest_untouched() {
+    let Some(release) = Release::v2() else { return };
+    for name in [
+        "default-2.1.9.toml",
+        "eks-nodeadm-v3-expected.toml",
+        "aks-agentbaker-containerd2-hybrid-rendered.toml",
+        "synthetic/v3-single-quoted-mixed.toml",
+    ] {
+        assert_configured(name, Some(&release));
+    }
+}
+
+#[test]
+fn legacy_entries_move_to_hosts_toml_where_config_path_would_break_them() {
+    let copy = Copy::of("k3s-v1-template-rendered.toml");
+    ok(&configure(&copy, None, &[]));
+    let text = copy.text();
+    assert!(!text.contains("mirrors.\"docker.io\""), "{text}");
+    assert!(!text.contains(".tls]"), "{text}");
+    // The mirror's credentials stay where containerd reads them.
+    assert!(
+        text.contains("[plugins.cri.registry.configs.\"mycustomreg.com:5000\".auth]"),
+        "{text}"
+    );
+    let hub = fs::read_to_string(copy.dir.path().join("certs.d/docker.io/hosts.toml")).unwrap();
+    assert!(
+        hub.contains("server = \"https://registry-1.docker.io\""),
+        "{hub}"
+    );
+    assert!(
+        hub.contains("[host.\"https://mycustomreg.com:5000\"]"),
+        "{hub}"
+    );
+    assert!(hub.contains("ca = \"/etc/ssl/ca.crt\""), "{hub}");
+}
+
+#[test]
+fn dotted_and_inline_tables_stay_in_their_style() {
+    let copy = Copy::of("synthetic/v2-dotted-and-inline.toml");
+    ok(&configure(&copy, None, &["--insecure"]));
+    let text = copy.text();
+    assert!(
+        text.contains("registry.configs.\"127.0.0.1:5000\".auth.username = \"robot$ci\""),
+        "{text}"
+    );
+    assert!(
+        !text.contains("[plugins.\"io.containerd.grpc.v1.cri\".registry"),
+        "{text}"
+    );
+}
+
+/// Bad input: non-zero exit, the file byte for byte as it was, nothing else written.
+fn assert_refused(copy: &Copy, out: &Output, before: &str, expect: &str) {
+    assert_ne!(code(out), 0, "{}", stdout(out));
+    assert!(
+        stderr(out).contains(expect),
+        "want {expect:?} in: {}",
+        stderr(out)
+    );
+    assert_eq!(
+        stderr(out).trim().lines().count(),
+        1,
+        "one clear line: {}",
+        stderr(out)
+    );
+    assert_eq!(copy.text(), before);
+    assert_eq!(copy.files(), ["config.toml"]);
+}
+
+#[test]
+fn bad_input_changes_nothing() {
+    for (fixture, expect) in [
+        ("synthetic/dup-table-FATAL.toml", "not valid TOML"),
+        (
+            "synthetic/v2-dotted-then-header-SPEC-INVALID.toml",
+            "not valid TOML",
+        ),
+        (
+            "synthetic/v2-wrong-type-FATAL.toml",
+            "must be an array of strings",
+        ),
+    ] {
+        let copy = Copy::of(fixture);
+        let before = copy.text();
+        assert_refused(&copy, &configure(&copy, None, &[]), &before, expect);
+    }
+    let cases: [(&str, &str, &[&str]); 6] = [
+        ("version = 7\n", "unknown config version 7", &[]),
+        ("version = \"2\"\n", "must be an integer", &[]),
+        ("version = 3\n", "needs containerd 2.0 or later", &[]),
+        (
+            "[plugins.\"io.containerd.grpc.v1.cri\".registry]\nconfig_path = \"\"\n",
+            "add `version = 2`",
+            &[],
+        ),
+        (
+            "version = 2\n",
+            "/nonexistent/ca.pem: no such file",
+            &["--ca-file", "/nonexistent/ca.pem"],
+        ),
+        (
+            "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\nconfig_path = \"/x\"\n",
+            "--mode legacy",
+            &["--mode", "legacy"],
+        ),
+    ];
+    for (text, expect, extra) in cases {
+        let copy = Copy::of("synthetic/dup-table-FATAL.toml");
+        fs::write(&copy.config, text).unwrap();
+        assert_refused(&copy, &configure(&copy, None, extra), text, expect);
+    }
+}
+
+#[test]
+fn read_only_and_k3s_managed_files_are_refused() {
+    let copy = Copy::of("default-1.6.20.toml");
+    let before = copy.text();
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(&copy.config, fs::Permissions::from_mode(0o444)).unwrap();
+    assert_refused(&copy, &configure(&copy, None, &[]), &before, "read-only");
+
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir
+        .path()
+        .join("var/lib/rancher/k3s/agent/etc/containerd/config.toml");
+    fs::create_dir_all(config.parent().unwrap()).unwrap();
+    fs::copy(fixtures().join("k3s-v1-template-rendered.toml"), &config).unwrap();
+    let before = fs::read(&config).unwrap();
+    let out = regctl(
+        None,
+        &[
+            "containerd",
+            "configure",
+            "127.0.0.1:5000",
+            "--config",
+            config.to_str().unwrap(),
+            "--no-restart",
+            "--no-auth",
+        ],
+        None,
+    );
+    assert_ne!(code(&out), 0);
+    assert!(stderr(&out).contains("registries.yaml"), "{}", stderr(&out));
+    assert_eq!(fs::read(&config).unwrap(), before);
+}
+
+#[test]
+fn an_unreachable_restart_restores_the_file() {
+    let copy = Copy::of("default-1.6.20.toml");
+    let before = copy.text();
+    let socket = copy
+        .dir
+        .path()
+        .join("none.sock")
+        .to_string_lossy()
+        .into_owned();
+    let config = copy.config.to_string_lossy().into_owned();
+    let out = regctl(
+        None,
+        &[
+            "containerd",
+            "configure",
+            "127.0.0.1:5000",
+            "--config",
+            &config,
+            "--no-auth",
+            "--restart-command",
+            "/nonexistent/restart-containerd",
+            "--address",
+            &socket,
+            "--timeout",
+            "5",
+        ],
+        None,
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the previous configuration was restored"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(copy.text(), before);
+    // The hosts.toml it had written is gone again, and so are the backups of the undone run.
+    assert!(
+        copy.files()
+            .iter()
+            .all(|f| !f.ends_with("hosts.toml") && !f.contains(".regctl-")),
+        "{:?}",
+        copy.files()
+    );
+}
+
+#[test]
+fn dry_run_prints_a_redacted_diff_and_changes_nothing() {
+    let copy = Copy::of("default-1.6.20.toml");
+    let before = copy.text();
+    let out = configure(&copy, None, &["--dry-run"]);
+    ok(&out);
+    let diff = stdout(&out);
+    assert!(diff.contains("+      config_path = \""), "{diff}");
+    assert!(diff.contains("password = \"<redacted>\""), "{diff}");
+    assert!(!diff.contains("Robot12345"), "{diff}");
+    assert!(diff.contains("hosts.toml"), "{diff}");
+    assert_eq!(copy.text(), before);
+    assert_eq!(copy.files(), ["config.toml"]);
+}
+
+#[test]
+fn show_remove_and_rollback() {
+    let copy = Copy::of("default-1.6.20.toml");
+    let original = copy.text();
+    ok(&configure(&copy, None, &[]));
+    let configured = copy.text();
+    let config = copy.config.to_string_lossy().into_owned();
+
+    let out = regctl(
+        None,
+        &[
+            "containerd",
+            "show",
+            "--config",
+            &config,
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    ok(&out);
+    assert!(!stdout(&out).contains("Robot12345"));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["style"], "hosts");
+    let registry = &report["registries"][0];
+    assert_eq!(registry["host"], "127.0.0.1:5000");
+    let endpoint = &registry["endpoints"][0];
+    assert_eq!(endpoint["url"], "https://127.0.0.1:5000");
+    assert_eq!(endpoint["auth"]["username"], "robot$ci");
+    assert_eq!(endpoint["auth"]["kinds"][0], "password");
+    assert!(endpoint["ca"][0]
+        .as_str()
+        .unwrap()
+        .ends_with("127.0.0.1_5000_/ca.crt"));
+    let text = regctl(None, &["containerd", "show", "--config", &config], None);
+    ok(&text);
+    assert!(
+        stdout(&text).contains("auth=password (user robot$ci)"),
+        "{}",
+        stdout(&text)
+    );
+
+    let out = regctl(
+        None,
+        &[
+            "containerd",
+            "remove",
+            "127.0.0.1:5000",
+            "--config",
+            &config,
+            "--no-restart",
+        ],
+        None,
+    );
+    ok(&out);
+    assert!(!copy.text().contains("127.0.0.1:5000"), "{}", copy.text());
+    assert!(!copy
+        .dir
+        .path()
+        .join("certs.d/127.0.0.1_5000_/hosts.toml")
+        .exists());
+
+    // Rollback undoes the removal; a second rollback undoes the rollback.
+    let out = regctl(
+        None,
+        &[
+            "containerd",
+            "rollback",
+            "--config",
+            &config,
+            "--no-restart",
+        ],
+        None,
+    );
+    ok(&out);
+    assert_eq!(copy.text(), configured);
+    assert!(copy
+        .dir
+        .path()
+        .join("certs.d/127.0.0.1_5000_/hosts.toml")
+        .exists());
+    ok(&regctl(
+        None,
+        &[
+            "containerd",
+            "rollback",
+            "--config",
+            &config,
+            "--no-restart",
+        ],
+        None,
+    ));
+    assert!(!copy.text().contains("127.0.0.1:5000"));
+    let _ = original;
+}
