@@ -47,7 +47,11 @@ impl Release {
     fn find(bin_dir: &str, major: u32) -> Option<Release> {
         let bin_dir = PathBuf::from(bin_dir);
         let skip = |why: String| {
-            eprintln!("SKIPPED: containerd {major}.x tests: {why}; run scripts/install-containerd-test-deps");
+            // Straight to the process's stderr: the test harness would swallow `eprintln!`.
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED: containerd {major}.x tests: {why}; run scripts/install-containerd-test-deps"
+            );
             None
         };
         let output = match Command::new(bin_dir.join("containerd"))
@@ -99,7 +103,15 @@ impl Release {
                  [plugins.'io.containerd.nri.v1.nri']\n  disable = true\n\n\
                  [plugins.'io.containerd.cri.v1.images']\n  snapshotter = 'native'\n\n\
                  [plugins.'io.containerd.cri.v1.images'.registry]\n  config_path = ''\n\n\
-                 [plugins.'io.containerd.cri.v1.runtime'.cni]\n  conf_dir = '{d}/cni'\n"
+                 [plugins.'io.containerd.cri.v1.runtime'.cni]\n  conf_dir = '{d}/cni'\n\n\
+                 # Pulls without `configs` go through the transfer service, which unpacks only\n\
+                 # for the platform/snapshotter pairs named here.\n\
+                 [[plugins.'io.containerd.transfer.v1.local'.unpack_config]]\n  \
+                 platform = 'linux/{arch}'\n  snapshotter = 'native'\n",
+                arch = match std::env::consts::ARCH {
+                    "aarch64" => "arm64",
+                    _ => "amd64",
+                }
             )
         } else {
             format!(

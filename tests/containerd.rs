@@ -1,0 +1,263 @@
+//! `regctl containerd configure` against real containerd daemons (Debian's 1.6 and 2.x from
+//! Debian sid, each on its own config, root, state and socket): configure the test bed's
+//! token-auth TLS registry, let regctl restart the daemon, then pull a private image through
+//! the CRI API as kubelet does. A release that is not installed is skipped with the reason.
+
+mod common;
+mod support;
+
+use std::fs;
+use std::process::Output;
+use std::sync::OnceLock;
+
+use common::{code, ok, stderr, stdout, Home};
+use support::containerd::{Daemon, Release};
+
+fn releases() -> Vec<Release> {
+    [Release::v1(), Release::v2()]
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// The private image (dev may pull it) and a `library/` one for the docker.io mirror.
+fn images() -> &'static (String, String) {
+    static IMAGES: OnceLock<(String, String)> = OnceLock::new();
+    IMAGES.get_or_init(|| {
+        let bed = support::bed();
+        let admin = Some(support::ADMIN);
+        let private = bed.push_image(&bed.token_registry, "private/ctrd-app", "v1", admin);
+        bed.push_image(&bed.token_registry, "library/ctrd-hello", "v1", admin);
+        (
+            private.reference,
+            "docker.io/library/ctrd-hello:v1".to_string(),
+        )
+    })
+}
+
+/// regctl as the tests' administrator: this release's containerd and ctr first on PATH,
+/// the daemon's files and socket, and its supervisor as the restart command.
+fn regctl(home: &Home, daemon: &Daemon, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = home.command(args);
+    cmd.args(["--config", daemon.config.to_str().unwrap()])
+        .args(["--restart-command", &daemon.restart_command()])
+        .args(["--address", daemon.socket.to_str().unwrap()])
+        .args(["--timeout", "60"])
+        .env("PATH", daemon.release.path_env());
+    common::run(&mut cmd, stdin)
+}
+
+fn ca(bed: &support::TestBed) -> &str {
+    bed.ca_file.to_str().unwrap()
+}
+
+#[test]
+fn token_registry_with_its_ca_and_a_password_serves_cri_pulls() {
+    let bed = support::bed();
+    let (private, _) = images();
+    for release in releases() {
+        let daemon = Daemon::start(&release);
+        let v = &release.version;
+        let before = daemon.cri_pull(private);
+        assert!(
+            before.is_err(),
+            "{v}: pulled before anything was configured"
+        );
+
+        let home = Home::new();
+        let args = [
+            "containerd",
+            "configure",
+            &bed.token_registry,
+            "--ca-file",
+            ca(bed),
+            "-u",
+            "dev",
+            "--password-stdin",
+        ];
+        let out = regctl(&home, &daemon, &args, Some("Dev12345\n"));
+        ok(&out);
+        assert_eq!(
+            stdout(&out),
+            "changed; containerd restarted and healthy\n",
+            "{v}: {}",
+            stderr(&out)
+        );
+        assert!(
+            stderr(&out).contains("stored unencrypted"),
+            "{v}: {}",
+            stderr(&out)
+        );
+        assert_eq!(common::mode(&daemon.config), 0o600, "{v}");
+        let image = daemon
+            .cri_pull(private)
+            .unwrap_or_else(|e| panic!("{v}: CRI pull of {private}: {e}\n{}", daemon.log()));
+        assert!(image.starts_with("sha256:"), "{v}: {image}");
+
+        // The same again: nothing to do, and containerd is left alone.
+        let socket = fs::metadata(&daemon.socket).unwrap();
+        let again = regctl(&home, &daemon, &args, Some("Dev12345\n"));
+        ok(&again);
+        assert_eq!(stdout(&again), "unchanged\n", "{v}");
+        use std::os::unix::fs::MetadataExt;
+        assert_eq!(
+            fs::metadata(&daemon.socket).unwrap().ino(),
+            socket.ino(),
+            "{v}: restarted"
+        );
+    }
+}
+
+#[test]
+fn stored_login_and_insecure_serve_cri_pulls() {
+    let bed = support::bed();
+    let (private, _) = images();
+    for release in releases() {
+        let daemon = Daemon::start(&release);
+        let v = &release.version;
+        // `regctl login --insecure` stores an identity token and remembers --insecure.
+        let home = Home::new();
+        let login = home.run_with_stdin(
+            &[
+                "login",
+                &bed.token_registry,
+                "-u",
+                "reader",
+                "--password-stdin",
+                "--insecure",
+            ],
+            Some("Reader12345\n"),
+        );
+        ok(&login);
+        let out = regctl(
+            &home,
+            &daemon,
+            &["containerd", "configure", &bed.token_registry],
+            None,
+        );
+        ok(&out);
+        let text = fs::read_to_string(&daemon.config).unwrap();
+        assert!(text.contains("identitytoken = "), "{v}: {text}");
+        let hosts = daemon
+            .hosts_dir()
+            .join(format!("{}/hosts.toml", dir_name(&bed.token_registry)));
+        let hosts = fs::read_to_string(hosts).unwrap();
+        assert!(hosts.contains("skip_verify = true"), "{v}: {hosts}");
+        daemon
+            .cri_pull(private)
+            .unwrap_or_else(|e| panic!("{v}: CRI pull of {private}: {e}\n{}", daemon.log()));
+    }
+}
+
+#[test]
+fn a_docker_io_mirror_serves_docker_io_pulls_and_hosts_changes_need_no_restart() {
+    let bed = support::bed();
+    let (_, hub_image) = images();
+    for release in releases() {
+        let daemon = Daemon::start(&release);
+        let v = &release.version;
+        let home = Home::new();
+        let args = [
+            "containerd",
+            "configure",
+            &bed.token_registry,
+            "--mirror-of",
+            "docker.io",
+            "--ca-file",
+            ca(bed),
+            "--no-auth",
+        ];
+        ok(&regctl(&home, &daemon, &args, None));
+        let hub = fs::read_to_string(daemon.hosts_dir().join("docker.io/hosts.toml")).unwrap();
+        assert!(
+            hub.contains("server = \"https://registry-1.docker.io\""),
+            "{v}: {hub}"
+        );
+        daemon
+            .cri_pull(hub_image)
+            .unwrap_or_else(|e| panic!("{v}: CRI pull of {hub_image}: {e}\n{}", daemon.log()));
+
+        // config_path is set now: another registry is one more hosts.toml, read on every pull.
+        let socket = fs::metadata(&daemon.socket).unwrap();
+        let args = [
+            "containerd",
+            "configure",
+            &bed.basic_registry,
+            "--ca-file",
+            ca(bed),
+            "--no-auth",
+        ];
+        let out = regctl(&home, &daemon, &args, None);
+        ok(&out);
+        assert_eq!(
+            stdout(&out),
+            "changed; hosts.toml is read on every pull: no restart needed\n",
+            "{v}"
+        );
+        use std::os::unix::fs::MetadataExt;
+        assert_eq!(
+            fs::metadata(&daemon.socket).unwrap().ino(),
+            socket.ino(),
+            "{v}: restarted"
+        );
+    }
+}
+
+#[test]
+fn a_restart_that_breaks_cri_is_rolled_back() {
+    let bed = support::bed();
+    for release in releases() {
+        let daemon = Daemon::start(&release);
+        let v = &release.version;
+        let original = fs::read_to_string(&daemon.config).unwrap();
+        // The restart brings containerd up on a config whose CRI fails (mirrors next to
+        // config_path), once; the restart after the rollback uses the real file again.
+        let broken = daemon.dir.path().join("broken.toml");
+        let table = if release.major >= 2 {
+            "plugins.'io.containerd.cri.v1.images'.registry"
+        } else {
+            "plugins.\"io.containerd.grpc.v1.cri\".registry"
+        };
+        let text = original.replace("config_path = ''", "config_path = '/nonexistent'")
+            .replace("config_path = \"\"", "config_path = \"/nonexistent\"")
+            + &format!("\n[{table}.mirrors.\"docker.io\"]\n  endpoint = [\"https://mirror.example.com\"]\n");
+        fs::write(&broken, text).unwrap();
+        daemon.start_next_on(&broken);
+
+        let home = Home::new();
+        let args = [
+            "containerd",
+            "configure",
+            &bed.token_registry,
+            "--ca-file",
+            ca(bed),
+            "--no-auth",
+        ];
+        let out = regctl(&home, &daemon, &args, None);
+        assert_eq!(code(&out), 6, "{v}: {}\n{}", stderr(&out), daemon.log());
+        assert!(
+            stderr(&out).contains("`mirrors` cannot be set when `config_path` is provided"),
+            "{v}: {}",
+            stderr(&out)
+        );
+        assert!(
+            stderr(&out).contains("the previous configuration was restored"),
+            "{v}: {}",
+            stderr(&out)
+        );
+        assert_eq!(fs::read_to_string(&daemon.config).unwrap(), original, "{v}");
+        assert_eq!(
+            daemon.cri_status().as_deref(),
+            Some("ok"),
+            "{v}: {}",
+            daemon.log()
+        );
+    }
+}
+
+fn dir_name(host: &str) -> String {
+    match host.rsplit_once(':') {
+        Some((h, p)) => format!("{h}_{p}_"),
+        None => host.to_string(),
+    }
+}
