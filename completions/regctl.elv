@@ -31,7 +31,12 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand tag 'Give an image in the local store another name'
             cand images 'List the images in the local store'
             cand rmi 'Remove images from the local store'
+            cand copy 'Copy an image from registry to registry, with nothing written to disk'
+            cand inspect 'Show an image''s manifest (or its config) from the registry'
+            cand digest 'Print the digest a reference points at in the registry'
             cand tags 'List the tags of a repository'
+            cand catalog 'List the repositories of a registry'
+            cand delete 'Delete an image (a manifest, by digest) from the registry'
             cand containerd 'Configure containerd''s registry access (mirrors, TLS, credentials) safely'
             cand completion 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -118,6 +123,50 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'regctl;copy'= {
+            cand --platform 'Copy only these platforms of a multi-platform image (repeatable); the index is then rewritten and gets a new digest [default: the whole index, digest preserved]'
+            cand --concurrency 'Blobs transferred at once'
+            cand --ca-file 'Trust this CA certificate (PEM) for the registry, in addition to the system''s roots'
+            cand --cert-file 'Client certificate (PEM) to present to the registry'
+            cand --key-file 'Private key (PEM) of --cert-file'
+            cand --auth-file 'docker-style credentials file [default: $REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json or ~/.docker/config.json]'
+            cand --all-tags 'Copy every tag of the source repository'
+            cand -q 'Print only the result (the digest)'
+            cand --quiet 'Print only the result (the digest)'
+            cand --insecure 'Skip TLS certificate verification (dangerous: anyone on the path can read your credentials)'
+            cand --plain-http 'Talk plain HTTP to the registry'
+            cand -v 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand --verbose 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'regctl;inspect'= {
+            cand --platform 'For a multi-platform image, show this platform''s manifest (or config)'
+            cand --ca-file 'Trust this CA certificate (PEM) for the registry, in addition to the system''s roots'
+            cand --cert-file 'Client certificate (PEM) to present to the registry'
+            cand --key-file 'Private key (PEM) of --cert-file'
+            cand --auth-file 'docker-style credentials file [default: $REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json or ~/.docker/config.json]'
+            cand --config 'Show the image''s config instead of its manifest'
+            cand --raw 'Print the exact bytes the registry sent'
+            cand --insecure 'Skip TLS certificate verification (dangerous: anyone on the path can read your credentials)'
+            cand --plain-http 'Talk plain HTTP to the registry'
+            cand -v 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand --verbose 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'regctl;digest'= {
+            cand --ca-file 'Trust this CA certificate (PEM) for the registry, in addition to the system''s roots'
+            cand --cert-file 'Client certificate (PEM) to present to the registry'
+            cand --key-file 'Private key (PEM) of --cert-file'
+            cand --auth-file 'docker-style credentials file [default: $REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json or ~/.docker/config.json]'
+            cand --insecure 'Skip TLS certificate verification (dangerous: anyone on the path can read your credentials)'
+            cand --plain-http 'Talk plain HTTP to the registry'
+            cand -v 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand --verbose 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'regctl;tags'= {
             cand --format 'Output format'
             cand --page-size 'Tags to ask for per request (the registry may send fewer)'
@@ -125,6 +174,34 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand --cert-file 'Client certificate (PEM) to present to the registry'
             cand --key-file 'Private key (PEM) of --cert-file'
             cand --auth-file 'docker-style credentials file [default: $REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json or ~/.docker/config.json]'
+            cand --insecure 'Skip TLS certificate verification (dangerous: anyone on the path can read your credentials)'
+            cand --plain-http 'Talk plain HTTP to the registry'
+            cand -v 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand --verbose 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'regctl;catalog'= {
+            cand --format 'Output format'
+            cand --page-size 'Repositories to ask for per request (the registry may send fewer)'
+            cand --ca-file 'Trust this CA certificate (PEM) for the registry, in addition to the system''s roots'
+            cand --cert-file 'Client certificate (PEM) to present to the registry'
+            cand --key-file 'Private key (PEM) of --cert-file'
+            cand --auth-file 'docker-style credentials file [default: $REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json or ~/.docker/config.json]'
+            cand --insecure 'Skip TLS certificate verification (dangerous: anyone on the path can read your credentials)'
+            cand --plain-http 'Talk plain HTTP to the registry'
+            cand -v 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand --verbose 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'regctl;delete'= {
+            cand --ca-file 'Trust this CA certificate (PEM) for the registry, in addition to the system''s roots'
+            cand --cert-file 'Client certificate (PEM) to present to the registry'
+            cand --key-file 'Private key (PEM) of --cert-file'
+            cand --auth-file 'docker-style credentials file [default: $REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json or ~/.docker/config.json]'
+            cand -y 'Do not ask for confirmation at a terminal'
+            cand --yes 'Do not ask for confirmation at a terminal'
             cand --insecure 'Skip TLS certificate verification (dangerous: anyone on the path can read your credentials)'
             cand --plain-http 'Talk plain HTTP to the registry'
             cand -v 'Show HTTP requests and responses on stderr (credentials are redacted)'
@@ -152,7 +229,12 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand tag 'Give an image in the local store another name'
             cand images 'List the images in the local store'
             cand rmi 'Remove images from the local store'
+            cand copy 'Copy an image from registry to registry, with nothing written to disk'
+            cand inspect 'Show an image''s manifest (or its config) from the registry'
+            cand digest 'Print the digest a reference points at in the registry'
             cand tags 'List the tags of a repository'
+            cand catalog 'List the repositories of a registry'
+            cand delete 'Delete an image (a manifest, by digest) from the registry'
             cand containerd 'Configure containerd''s registry access (mirrors, TLS, credentials) safely'
             cand completion 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -171,7 +253,17 @@ set edit:completion:arg-completer[regctl] = {|@words|
         }
         &'regctl;help;rmi'= {
         }
+        &'regctl;help;copy'= {
+        }
+        &'regctl;help;inspect'= {
+        }
+        &'regctl;help;digest'= {
+        }
         &'regctl;help;tags'= {
+        }
+        &'regctl;help;catalog'= {
+        }
+        &'regctl;help;delete'= {
         }
         &'regctl;help;containerd'= {
         }

@@ -34,7 +34,12 @@ complete -c regctl -n "__fish_regctl_needs_command" -f -a "push" -d 'Push an ima
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "tag" -d 'Give an image in the local store another name'
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "images" -d 'List the images in the local store'
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "rmi" -d 'Remove images from the local store'
+complete -c regctl -n "__fish_regctl_needs_command" -f -a "copy" -d 'Copy an image from registry to registry, with nothing written to disk'
+complete -c regctl -n "__fish_regctl_needs_command" -f -a "inspect" -d 'Show an image\'s manifest (or its config) from the registry'
+complete -c regctl -n "__fish_regctl_needs_command" -f -a "digest" -d 'Print the digest a reference points at in the registry'
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "tags" -d 'List the tags of a repository'
+complete -c regctl -n "__fish_regctl_needs_command" -f -a "catalog" -d 'List the repositories of a registry'
+complete -c regctl -n "__fish_regctl_needs_command" -f -a "delete" -d 'Delete an image (a manifest, by digest) from the registry'
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "containerd" -d 'Configure containerd\'s registry access (mirrors, TLS, credentials) safely'
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "completion" -d 'Print a shell completion script'
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -90,6 +95,37 @@ complete -c regctl -n "__fish_regctl_using_subcommand images" -s h -l help -d 'P
 complete -c regctl -n "__fish_regctl_using_subcommand rmi" -l store -d 'Local image store (an OCI image layout) [default: $REGCTL_STORE, or the data directory\'s regctl/store]' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand rmi" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
 complete -c regctl -n "__fish_regctl_using_subcommand rmi" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand copy" -l platform -d 'Copy only these platforms of a multi-platform image (repeatable); the index is then rewritten and gets a new digest [default: the whole index, digest preserved]' -r
+complete -c regctl -n "__fish_regctl_using_subcommand copy" -l concurrency -d 'Blobs transferred at once' -r
+complete -c regctl -n "__fish_regctl_using_subcommand copy" -l ca-file -d 'Trust this CA certificate (PEM) for the registry, in addition to the system\'s roots' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand copy" -l cert-file -d 'Client certificate (PEM) to present to the registry' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand copy" -l key-file -d 'Private key (PEM) of --cert-file' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand copy" -l auth-file -d 'docker-style credentials file [default: $REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json or ~/.docker/config.json]' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand copy" -l all-tags -d 'Copy every tag of the source repository'
+complete -c regctl -n "__fish_regctl_using_subcommand copy" -s q -l quiet -d 'Print only the result (the digest)'
+complete -c regctl -n "__fish_regctl_using_subcommand copy" -l insecure -d 'Skip TLS certificate verification (dangerous: anyone on the path can read your credentials)'
+complete -c regctl -n "__fish_regctl_using_subcommand copy" -l plain-http -d 'Talk plain HTTP to the registry'
+complete -c regctl -n "__fish_regctl_using_subcommand copy" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
+complete -c regctl -n "__fish_regctl_using_subcommand copy" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand inspect" -l platform -d 'For a multi-platform image, show this platform\'s manifest (or config)' -r
+complete -c regctl -n "__fish_regctl_using_subcommand inspect" -l ca-file -d 'Trust this CA certificate (PEM) for the registry, in addition to the system\'s roots' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand inspect" -l cert-file -d 'Client certificate (PEM) to present to the registry' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand inspect" -l key-file -d 'Private key (PEM) of --cert-file' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand inspect" -l auth-file -d 'docker-style credentials file [default: $REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json or ~/.docker/config.json]' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand inspect" -l config -d 'Show the image\'s config instead of its manifest'
+complete -c regctl -n "__fish_regctl_using_subcommand inspect" -l raw -d 'Print the exact bytes the registry sent'
+complete -c regctl -n "__fish_regctl_using_subcommand inspect" -l insecure -d 'Skip TLS certificate verification (dangerous: anyone on the path can read your credentials)'
+complete -c regctl -n "__fish_regctl_using_subcommand inspect" -l plain-http -d 'Talk plain HTTP to the registry'
+complete -c regctl -n "__fish_regctl_using_subcommand inspect" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
+complete -c regctl -n "__fish_regctl_using_subcommand inspect" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand digest" -l ca-file -d 'Trust this CA certificate (PEM) for the registry, in addition to the system\'s roots' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand digest" -l cert-file -d 'Client certificate (PEM) to present to the registry' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand digest" -l key-file -d 'Private key (PEM) of --cert-file' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand digest" -l auth-file -d 'docker-style credentials file [default: $REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json or ~/.docker/config.json]' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand digest" -l insecure -d 'Skip TLS certificate verification (dangerous: anyone on the path can read your credentials)'
+complete -c regctl -n "__fish_regctl_using_subcommand digest" -l plain-http -d 'Talk plain HTTP to the registry'
+complete -c regctl -n "__fish_regctl_using_subcommand digest" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
+complete -c regctl -n "__fish_regctl_using_subcommand digest" -s h -l help -d 'Print help'
 complete -c regctl -n "__fish_regctl_using_subcommand tags" -l format -d 'Output format' -r -f -a "text\t''
 json\t''"
 complete -c regctl -n "__fish_regctl_using_subcommand tags" -l page-size -d 'Tags to ask for per request (the registry may send fewer)' -r
@@ -101,18 +137,43 @@ complete -c regctl -n "__fish_regctl_using_subcommand tags" -l insecure -d 'Skip
 complete -c regctl -n "__fish_regctl_using_subcommand tags" -l plain-http -d 'Talk plain HTTP to the registry'
 complete -c regctl -n "__fish_regctl_using_subcommand tags" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
 complete -c regctl -n "__fish_regctl_using_subcommand tags" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand catalog" -l format -d 'Output format' -r -f -a "text\t''
+json\t''"
+complete -c regctl -n "__fish_regctl_using_subcommand catalog" -l page-size -d 'Repositories to ask for per request (the registry may send fewer)' -r
+complete -c regctl -n "__fish_regctl_using_subcommand catalog" -l ca-file -d 'Trust this CA certificate (PEM) for the registry, in addition to the system\'s roots' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand catalog" -l cert-file -d 'Client certificate (PEM) to present to the registry' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand catalog" -l key-file -d 'Private key (PEM) of --cert-file' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand catalog" -l auth-file -d 'docker-style credentials file [default: $REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json or ~/.docker/config.json]' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand catalog" -l insecure -d 'Skip TLS certificate verification (dangerous: anyone on the path can read your credentials)'
+complete -c regctl -n "__fish_regctl_using_subcommand catalog" -l plain-http -d 'Talk plain HTTP to the registry'
+complete -c regctl -n "__fish_regctl_using_subcommand catalog" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
+complete -c regctl -n "__fish_regctl_using_subcommand catalog" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand delete" -l ca-file -d 'Trust this CA certificate (PEM) for the registry, in addition to the system\'s roots' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand delete" -l cert-file -d 'Client certificate (PEM) to present to the registry' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand delete" -l key-file -d 'Private key (PEM) of --cert-file' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand delete" -l auth-file -d 'docker-style credentials file [default: $REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json or ~/.docker/config.json]' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand delete" -s y -l yes -d 'Do not ask for confirmation at a terminal'
+complete -c regctl -n "__fish_regctl_using_subcommand delete" -l insecure -d 'Skip TLS certificate verification (dangerous: anyone on the path can read your credentials)'
+complete -c regctl -n "__fish_regctl_using_subcommand delete" -l plain-http -d 'Talk plain HTTP to the registry'
+complete -c regctl -n "__fish_regctl_using_subcommand delete" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
+complete -c regctl -n "__fish_regctl_using_subcommand delete" -s h -l help -d 'Print help'
 complete -c regctl -n "__fish_regctl_using_subcommand containerd" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
 complete -c regctl -n "__fish_regctl_using_subcommand containerd" -s h -l help -d 'Print help'
 complete -c regctl -n "__fish_regctl_using_subcommand completion" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
 complete -c regctl -n "__fish_regctl_using_subcommand completion" -s h -l help -d 'Print help'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi tags containerd completion help" -f -a "login" -d 'Log in to a registry and store the credential'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi tags containerd completion help" -f -a "logout" -d 'Remove a registry\'s stored credential'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi tags containerd completion help" -f -a "pull" -d 'Pull an image from a registry into the local store'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi tags containerd completion help" -f -a "push" -d 'Push an image from the local store to its registry'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi tags containerd completion help" -f -a "tag" -d 'Give an image in the local store another name'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi tags containerd completion help" -f -a "images" -d 'List the images in the local store'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi tags containerd completion help" -f -a "rmi" -d 'Remove images from the local store'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi tags containerd completion help" -f -a "tags" -d 'List the tags of a repository'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi tags containerd completion help" -f -a "containerd" -d 'Configure containerd\'s registry access (mirrors, TLS, credentials) safely'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi tags containerd completion help" -f -a "completion" -d 'Print a shell completion script'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi tags containerd completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi copy inspect digest tags catalog delete containerd completion help" -f -a "login" -d 'Log in to a registry and store the credential'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi copy inspect digest tags catalog delete containerd completion help" -f -a "logout" -d 'Remove a registry\'s stored credential'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi copy inspect digest tags catalog delete containerd completion help" -f -a "pull" -d 'Pull an image from a registry into the local store'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi copy inspect digest tags catalog delete containerd completion help" -f -a "push" -d 'Push an image from the local store to its registry'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi copy inspect digest tags catalog delete containerd completion help" -f -a "tag" -d 'Give an image in the local store another name'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi copy inspect digest tags catalog delete containerd completion help" -f -a "images" -d 'List the images in the local store'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi copy inspect digest tags catalog delete containerd completion help" -f -a "rmi" -d 'Remove images from the local store'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi copy inspect digest tags catalog delete containerd completion help" -f -a "copy" -d 'Copy an image from registry to registry, with nothing written to disk'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi copy inspect digest tags catalog delete containerd completion help" -f -a "inspect" -d 'Show an image\'s manifest (or its config) from the registry'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi copy inspect digest tags catalog delete containerd completion help" -f -a "digest" -d 'Print the digest a reference points at in the registry'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi copy inspect digest tags catalog delete containerd completion help" -f -a "tags" -d 'List the tags of a repository'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi copy inspect digest tags catalog delete containerd completion help" -f -a "catalog" -d 'List the repositories of a registry'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi copy inspect digest tags catalog delete containerd completion help" -f -a "delete" -d 'Delete an image (a manifest, by digest) from the registry'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi copy inspect digest tags catalog delete containerd completion help" -f -a "containerd" -d 'Configure containerd\'s registry access (mirrors, TLS, credentials) safely'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi copy inspect digest tags catalog delete containerd completion help" -f -a "completion" -d 'Print a shell completion script'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi copy inspect digest tags catalog delete containerd completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

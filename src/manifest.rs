@@ -161,6 +161,30 @@ impl Manifest {
             .collect()
     }
 
+    /// This index with only the entries `keep` accepts (a "reduced-platform" index). The
+    /// result has a new digest; the original is returned as is when every entry is kept.
+    pub fn narrowed(
+        &self,
+        keep: impl Fn(&Digest, &ImageIndexEntry) -> bool,
+    ) -> Result<Manifest, ManifestError> {
+        let Kind::Index(index) = &self.kind else {
+            return Ok(self.clone());
+        };
+        let mut kept = index.clone();
+        let mut retained = Vec::new();
+        for (digest, entry) in self.entries()? {
+            if keep(&digest, entry) {
+                retained.push(entry.clone());
+            }
+        }
+        if retained.len() == index.manifests.len() {
+            return Ok(self.clone());
+        }
+        kept.manifests = retained;
+        let bytes = serde_json::to_vec(&kept).expect("an index serialises");
+        Manifest::parse(bytes, Some(&self.media_type))
+    }
+
     pub fn is_index(&self) -> bool {
         matches!(self.kind, Kind::Index(_))
     }

@@ -221,22 +221,7 @@ fn two_platform_index_host_pull_reduced_push_and_all_platforms_digest_kept() {
     let out = home.run(&["push", &target, "--store", &store]);
     ok(&out);
     assert_eq!(stdout(&out).trim(), index);
-    let cert_dir = bed.certs_d.join(&bed.basic_registry);
-    let inspect = skopeo(&[
-        "inspect",
-        "--raw",
-        "--cert-dir",
-        cert_dir.to_str().unwrap(),
-        "--creds",
-        "admin:Harbor12345",
-        &format!("docker://{target}"),
-    ]);
-    assert!(
-        inspect.status.success(),
-        "{}",
-        String::from_utf8_lossy(&inspect.stderr)
-    );
-    assert_eq!(support::sha256_digest(&inspect.stdout), index);
+    assert_eq!(bed.skopeo_digest(&target, ADMIN), index);
 }
 
 #[test]

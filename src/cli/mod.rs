@@ -42,8 +42,18 @@ pub enum Command {
     Images(ImagesArgs),
     /// Remove images from the local store
     Rmi(RmiArgs),
+    /// Copy an image from registry to registry, with nothing written to disk
+    Copy(CopyArgs),
+    /// Show an image's manifest (or its config) from the registry
+    Inspect(InspectArgs),
+    /// Print the digest a reference points at in the registry
+    Digest(DigestArgs),
     /// List the tags of a repository
     Tags(TagsArgs),
+    /// List the repositories of a registry
+    Catalog(CatalogArgs),
+    /// Delete an image (a manifest, by digest) from the registry
+    Delete(DeleteArgs),
     /// Configure containerd's registry access (mirrors, TLS, credentials) safely
     Containerd(containerd::ContainerdArgs),
     /// Print a shell completion script
@@ -224,4 +234,79 @@ pub struct RmiArgs {
     pub references: Vec<String>,
     #[command(flatten)]
     pub store: StoreArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct CopyArgs {
+    /// Source image (a repository with --all-tags)
+    #[arg(value_name = "SOURCE")]
+    pub source: String,
+    /// Target image (a repository with --all-tags)
+    #[arg(value_name = "TARGET")]
+    pub target: String,
+    /// Copy only these platforms of a multi-platform image (repeatable); the index is then
+    /// rewritten and gets a new digest [default: the whole index, digest preserved]
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Vec<String>,
+    /// Copy every tag of the source repository
+    #[arg(long)]
+    pub all_tags: bool,
+    #[command(flatten)]
+    pub transfer: TransferArgs,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct InspectArgs {
+    /// Image reference
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// Show the image's config instead of its manifest
+    #[arg(long)]
+    pub config: bool,
+    /// Print the exact bytes the registry sent
+    #[arg(long)]
+    pub raw: bool,
+    /// For a multi-platform image, show this platform's manifest (or config)
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<String>,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct DigestArgs {
+    /// Image reference
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct CatalogArgs {
+    /// Registry host[:port]
+    #[arg(value_name = "REGISTRY")]
+    pub server: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+    /// Repositories to ask for per request (the registry may send fewer)
+    #[arg(long, value_name = "N")]
+    pub page_size: Option<usize>,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct DeleteArgs {
+    /// Image reference (a tag is resolved to its digest first)
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// Do not ask for confirmation at a terminal
+    #[arg(short, long)]
+    pub yes: bool,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
 }

@@ -1,9 +1,14 @@
 //! One module per verb: each turns parsed arguments into library calls and prints the result.
 
+mod catalog;
 mod completion;
 mod connection;
 mod containerd;
+mod copy;
+mod delete;
+mod digest;
 mod images;
+mod inspect;
 mod login;
 mod logout;
 mod pull;
@@ -24,7 +29,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Tag(args) => tag::run(args),
         Command::Images(args) => images::run(args),
         Command::Rmi(args) => rmi::run(args),
+        Command::Copy(args) => copy::run(args, verbose).await,
+        Command::Inspect(args) => inspect::run(args, verbose).await,
+        Command::Digest(args) => digest::run(args, verbose).await,
         Command::Tags(args) => tags::run(args, verbose).await,
+        Command::Catalog(args) => catalog::run(args, verbose).await,
+        Command::Delete(args) => delete::run(args, verbose).await,
         Command::Containerd(args) => containerd::run(args, verbose).await,
         Command::Completion { shell } => completion::run(shell),
     }

@@ -3,12 +3,12 @@
 use super::connection::connect;
 use crate::cli::{OutputFormat, TagsArgs};
 use crate::reference::Repository;
-use crate::registry::tags;
+use crate::registry::lists;
 
 pub async fn run(args: TagsArgs, verbose: bool) -> anyhow::Result<()> {
     let repository = Repository::parse(&args.repository)?;
     let client = connect(repository.registry(), &args.registry, verbose).await?;
-    let tags = tags::list(&client, &repository, args.page_size).await?;
+    let tags = lists::tags(&client, &repository, args.page_size).await?;
     match args.format {
         OutputFormat::Text => {
             for tag in tags {

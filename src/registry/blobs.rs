@@ -142,6 +142,59 @@ fn range_starts_at(response: &Response, offset: u64) -> bool {
         == Some(offset)
 }
 
+/// `GET` the blob for streaming elsewhere: the response, whose body the caller reads.
+pub async fn open(
+    client: &Client,
+    repository: &Repository,
+    blob: &Blob,
+    scopes: &[String],
+) -> Result<Response, Error> {
+    let url = blob_url(client, repository, blob);
+    let response = client
+        .send(scopes, |t| t.request(Method::GET, url.clone()))
+        .await?;
+    let status = response.status();
+    if !status.is_success() {
+        let body = response.bytes().await.unwrap_or_default();
+        return Err(status_error(
+            status,
+            &body,
+            format!("blob {} of {repository}", blob.digest),
+        ));
+    }
+    Ok(response)
+}
+
+/// Uploads `body` (a stream of exactly `blob.size` bytes) in one `PUT`, to `session` or a new
+/// upload session. Sent once: a body that streams through cannot be replayed.
+pub async fn put_stream(
+    client: &Client,
+    repository: &Repository,
+    blob: &Blob,
+    session: Option<Url>,
+    body: reqwest::Body,
+    scopes: &[String],
+) -> Result<(), Error> {
+    let mut url = match session {
+        Some(url) => url,
+        None => start(client, repository, scopes).await?.0,
+    };
+    url.query_pairs_mut()
+        .append_pair("digest", &blob.digest.to_string());
+    let request = client
+        .transport()
+        .request(Method::PUT, url)
+        .header(CONTENT_TYPE, "application/octet-stream")
+        .header(CONTENT_LENGTH, blob.size)
+        .body(body);
+    let response = client.send_once(scopes, request).await?;
+    let status = response.status();
+    let body = response.bytes().await.unwrap_or_default();
+    check_status(status, &body, || {
+        format!("uploading {} to {repository}", blob.digest)
+    })
+}
+
 /// What a mount request achieved.
 pub enum Mount {
     Mounted,

@@ -57,28 +57,16 @@ impl Client {
         build: impl Fn(&Transport) -> RequestBuilder,
     ) -> Result<Response, Error> {
         let mut reauthorized = false;
-        let mut attempt = 0;
         loop {
-            let mut request = build(&self.transport);
-            if let Some(value) = self.session.authorization(&self.transport, scopes).await? {
-                request = request.header(AUTHORIZATION, value);
-            }
-            let response = match self.transport.send(request).await {
-                Err(e) if Transport::is_transient(&e) && attempt + 1 < retry::ATTEMPTS => {
-                    self.wait(attempt, None, &e.to_string()).await;
-                    attempt += 1;
-                    continue;
+            let response = retry::run(self.transport.verbose(), is_transient, || async {
+                let mut request = build(&self.transport);
+                if let Some(value) = self.session.authorization(&self.transport, scopes).await? {
+                    request = request.header(AUTHORIZATION, value);
                 }
-                other => other?,
-            };
-            let status = response.status();
-            if retry::retryable_status(status) && attempt + 1 < retry::ATTEMPTS {
-                self.wait(attempt, Some(response.headers()), &status.to_string())
-                    .await;
-                attempt += 1;
-                continue;
-            }
-            match status {
+                Ok(self.transport.send(request).await?)
+            })
+            .await?;
+            match response.status() {
                 StatusCode::UNAUTHORIZED if !reauthorized => {
                     reauthorized = true;
                     self.session.observe(&response);
@@ -91,12 +79,28 @@ impl Client {
         }
     }
 
-    async fn wait(&self, attempt: u32, headers: Option<&reqwest::header::HeaderMap>, why: &str) {
-        let delay = retry::delay(attempt, headers);
-        if self.transport.verbose() {
-            eprintln!("{why}; retrying in {delay:?}");
+    /// Sends a request whose body cannot be made twice (a stream passing through): authorized,
+    /// sent exactly once, a refusal reported. The caller decides whether to start over.
+    pub async fn send_once(
+        &self,
+        scopes: &[String],
+        request: RequestBuilder,
+    ) -> Result<Response, Error> {
+        let mut request = request;
+        if let Some(value) = self.session.authorization(&self.transport, scopes).await? {
+            request = request.header(AUTHORIZATION, value);
         }
-        tokio::time::sleep(delay).await;
+        let response = self.transport.send(request).await?;
+        match response.status() {
+            StatusCode::UNAUTHORIZED => {
+                // The next attempt (the caller's) gets a fresh token.
+                self.session.observe(&response);
+                self.session.invalidate(scopes).await;
+                Err(self.refused(response, false).await)
+            }
+            StatusCode::FORBIDDEN => Err(self.refused(response, true).await),
+            _ => Ok(response),
+        }
     }
 
     async fn refused(&self, response: Response, forbidden: bool) -> Error {
@@ -120,5 +124,16 @@ impl Client {
             },
         };
         Error::Auth(error)
+    }
+}
+
+/// Connection failures are worth another attempt, whether met by the request or on the way
+/// to the token service.
+fn is_transient(err: &Error) -> bool {
+    match err {
+        Error::Transport(e) | Error::Auth(crate::auth::Error::Transport(e)) => {
+            Transport::is_transient(e)
+        }
+        _ => false,
     }
 }

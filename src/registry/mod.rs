@@ -2,8 +2,8 @@
 
 pub mod blobs;
 pub mod client;
+pub mod lists;
 pub mod manifests;
-pub mod tags;
 
 pub use client::Client;
 

@@ -1,6 +1,7 @@
 //! Moving images between a registry and the store: which blobs to send, in what order, how
 //! many at once.
 
+pub mod copy;
 pub mod pull;
 pub mod push;
 

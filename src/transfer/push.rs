@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use crate::digest::Digest;
-use crate::manifest::{Kind, Manifest};
+use crate::manifest::Manifest;
 use crate::progress::{short, Progress};
 use crate::reference::Reference;
 use crate::registry::blobs::{self, Mount};
@@ -42,40 +42,30 @@ pub fn plan(store: &Store, source: &Reference) -> Result<Plan, store::Error> {
         .find(&source.to_string())
         .ok_or_else(|| store::Error::ImageNotFound(source.to_string()))?;
     let top = store.read_manifest(&entry.digest, Some(&entry.media_type))?;
-    let Kind::Index(index) = &top.kind else {
+    if !top.is_index() {
         return Ok(Plan {
             top: top.clone(),
             images: vec![top],
             reduced: None,
         });
-    };
+    }
     let entries = top.entries()?;
     let mut children = Vec::new();
-    let mut kept = index.clone();
-    kept.manifests.clear();
     for (digest, entry) in &entries {
         if store.has_blob(digest) {
             children.push(store.read_manifest(digest, Some(&entry.media_type))?);
-            kept.manifests.push((*entry).clone());
         }
     }
     if children.is_empty() {
         return Err(store::Error::MissingBlob(entries[0].0.clone()));
     }
-    if children.len() == entries.len() {
-        return Ok(Plan {
-            top,
-            images: children,
-            reduced: None,
-        });
-    }
     // Only some platforms were pulled: push an index of those (nerdctl's "reduced-platform").
-    let bytes = serde_json::to_vec(&kept).expect("an index serialises");
-    let reduced = Manifest::parse(bytes, Some(&top.media_type))?;
+    let reduced = (children.len() < entries.len()).then_some((children.len(), entries.len()));
+    let top = top.narrowed(|digest, _| store.has_blob(digest))?;
     Ok(Plan {
-        top: reduced,
+        top,
         images: children,
-        reduced: Some((kept.manifests.len(), entries.len())),
+        reduced,
     })
 }
 

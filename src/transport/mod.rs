@@ -141,8 +141,7 @@ impl Transport {
     /// registry that does not speak TLS is retried over plain HTTP, as docker does; a
     /// certificate that fails verification is never a reason to downgrade.
     pub async fn ping(&mut self) -> Result<Response, Error> {
-        let request = self.request(Method::GET, self.url("v2/"));
-        match self.send(request).await {
+        match self.ping_once().await {
             Err(Error::NotTls { .. }) if self.registry.is_loopback() && !self.plain_http_chosen => {
                 if self.verbose {
                     eprintln!(
@@ -153,11 +152,17 @@ impl Transport {
                 self.base
                     .set_scheme("http")
                     .expect("http is a valid scheme");
-                let request = self.request(Method::GET, self.url("v2/"));
-                self.send(request).await
+                self.ping_once().await
             }
             other => other,
         }
+    }
+
+    async fn ping_once(&self) -> Result<Response, Error> {
+        retry::run(self.verbose, Transport::is_transient, || {
+            self.send(self.request(Method::GET, self.url("v2/")))
+        })
+        .await
     }
 
     pub async fn send(&self, request: RequestBuilder) -> Result<Response, Error> {

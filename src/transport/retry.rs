@@ -1,10 +1,11 @@
 //! When and how long to wait before trying a request again: connection failures, 5xx and 429,
 //! with exponential backoff, honouring `Retry-After`.
 
+use std::future::Future;
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
-use reqwest::StatusCode;
+use reqwest::{Response, StatusCode};
 
 /// Attempts per request, the first included.
 pub const ATTEMPTS: u32 = 5;
@@ -35,6 +36,40 @@ pub fn delay(attempt: u32, headers: Option<&HeaderMap>) -> Duration {
         .map(|d| d.subsec_nanos() % 100)
         .unwrap_or(0);
     backoff + Duration::from_millis(jitter as u64)
+}
+
+/// Runs `attempt` until it succeeds with a status worth keeping, fails in a way not worth
+/// retrying, or the attempts run out; the last outcome is returned as it is.
+pub async fn run<E, F, Fut>(
+    verbose: bool,
+    is_transient: impl Fn(&E) -> bool,
+    mut attempt: F,
+) -> Result<Response, E>
+where
+    E: std::fmt::Display,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Response, E>>,
+{
+    let mut made = 0;
+    loop {
+        made += 1;
+        let outcome = attempt().await;
+        let wait = match &outcome {
+            _ if made >= ATTEMPTS => None,
+            Err(e) if is_transient(e) => Some((delay(made - 1, None), e.to_string())),
+            Ok(r) if retryable_status(r.status()) => {
+                Some((delay(made - 1, Some(r.headers())), r.status().to_string()))
+            }
+            _ => None,
+        };
+        let Some((wait, why)) = wait else {
+            return outcome;
+        };
+        if verbose {
+            eprintln!("{why}; retrying in {wait:?}");
+        }
+        tokio::time::sleep(wait).await;
+    }
 }
 
 #[cfg(test)]

@@ -603,3 +603,27 @@ impl TestBed {
             .collect()
     }
 }
+
+impl TestBed {
+    /// The digest of the manifest bytes skopeo gets for `reference` (on a TLS registry of the
+    /// bed): an independent check of what the registry holds.
+    pub fn skopeo_digest(&self, reference: &str, creds: (&str, &str)) -> String {
+        let host = reference.split('/').next().unwrap_or_default();
+        let out = std::process::Command::new("skopeo")
+            .arg("inspect")
+            .arg("--raw")
+            .arg("--cert-dir")
+            .arg(self.certs_d.join(host))
+            .arg("--creds")
+            .arg(format!("{}:{}", creds.0, creds.1))
+            .arg(format!("docker://{reference}"))
+            .output()
+            .expect("skopeo runs");
+        assert!(
+            out.status.success(),
+            "skopeo inspect: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        sha256_digest(&out.stdout)
+    }
+}

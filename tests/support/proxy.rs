@@ -15,6 +15,9 @@ pub enum Fault {
     DropAfter(usize),
     /// Stop forwarding (but keep the connection open) after this many response bytes.
     StallAfter(usize),
+    /// Answer a connection's first request with this status, `Retry-After: 1` and
+    /// `Connection: close`, instead of passing it on.
+    Status(u16),
 }
 
 pub struct FaultProxy {
@@ -56,6 +59,13 @@ fn relay(
     times: usize,
     fired: Arc<AtomicUsize>,
 ) {
+    if let Fault::Status(code) = fault {
+        if fired.fetch_add(1, Ordering::SeqCst) < times {
+            answer_status(client, code);
+            return;
+        }
+        fired.fetch_sub(1, Ordering::SeqCst);
+    }
     let (mut c_read, mut s_write) = (client.try_clone().unwrap(), server.try_clone().unwrap());
     thread::spawn(move || {
         let _ = std::io::copy(&mut c_read, &mut s_write);
@@ -64,6 +74,7 @@ fn relay(
     let (mut s_read, mut c_write) = (server, client);
     let limit = match fault {
         Fault::DropAfter(n) | Fault::StallAfter(n) => n,
+        Fault::Status(_) => usize::MAX,
     };
     let mut sent = 0usize;
     let mut buf = vec![0u8; 64 << 10];
@@ -85,6 +96,7 @@ fn relay(
                         let _ = s_read.shutdown(Shutdown::Both);
                     }
                     Fault::StallAfter(_) => thread::sleep(Duration::from_secs(600)),
+                    Fault::Status(_) => {}
                 }
                 return;
             }
@@ -97,4 +109,21 @@ fn relay(
         sent += n;
     }
     let _ = c_write.shutdown(Shutdown::Write);
+}
+
+/// Reads one request's head and answers it with `code`.
+fn answer_status(mut client: TcpStream, code: u16) {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match client.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => return,
+        }
+    }
+    let response = format!(
+        "HTTP/1.1 {code} Fault\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    let _ = client.write_all(response.as_bytes());
+    let _ = client.shutdown(Shutdown::Both);
 }

@@ -1,36 +1,58 @@
-//! Listing a repository's tags, following the `Link` header across pages.
+//! The registry's lists: a repository's tags and the registry's catalog, each followed across
+//! pages through the `Link` header.
 
 use reqwest::header::LINK;
-use reqwest::{Method, StatusCode};
-use serde::Deserialize;
+use reqwest::{Method, StatusCode, Url};
 
+use super::manifests::status_error;
 use super::{Client, Error};
-use crate::auth::token::error_message;
 use crate::reference::Repository;
 
-#[derive(Deserialize)]
-struct TagList {
-    #[serde(default)]
-    tags: Option<Vec<String>>,
-}
-
 /// All tags of `repository`; `page_size` asks for `n` per page (the registry may cap it).
-pub async fn list(
+pub async fn tags(
     client: &Client,
     repository: &Repository,
     page_size: Option<usize>,
 ) -> Result<Vec<String>, Error> {
-    let scopes = [repository.scope("pull")];
-    let mut url = client
+    let url = client
         .transport()
         .url(&format!("v2/{}/tags/list", repository.path()));
+    let what = format!("tags of {repository}");
+    paged(
+        client,
+        &[repository.scope("pull")],
+        url,
+        page_size,
+        "tags",
+        &what,
+    )
+    .await
+}
+
+/// Every repository of the registry. Registries may restrict this to administrators (Harbor
+/// does): the caller explains a refusal.
+pub async fn catalog(client: &Client, page_size: Option<usize>) -> Result<Vec<String>, Error> {
+    let url = client.transport().url("v2/_catalog");
+    let scopes = ["registry:catalog:*".to_string()];
+    let what = format!("the catalog of {}", client.transport().registry());
+    paged(client, &scopes, url, page_size, "repositories", &what).await
+}
+
+async fn paged(
+    client: &Client,
+    scopes: &[String],
+    mut url: Url,
+    page_size: Option<usize>,
+    field: &str,
+    what: &str,
+) -> Result<Vec<String>, Error> {
     if let Some(n) = page_size {
         url.query_pairs_mut().append_pair("n", &n.to_string());
     }
-    let mut tags = Vec::new();
+    let mut items = Vec::new();
     loop {
         let response = client
-            .send(&scopes, |t| t.request(Method::GET, url.clone()))
+            .send(scopes, |t| t.request(Method::GET, url.clone()))
             .await?;
         let status = response.status();
         let next = response
@@ -40,28 +62,22 @@ pub async fn list(
             .and_then(next_link)
             .and_then(|link| url.join(&link).ok());
         let body = response.bytes().await.unwrap_or_default();
-        if status == StatusCode::NOT_FOUND {
-            return Err(Error::NotFound(format!(
-                "repository {repository}: {}",
-                error_message(&body).unwrap_or_else(|| "no such repository".into())
-            )));
+        if status != StatusCode::OK {
+            return Err(status_error(status, &body, what.to_string()));
         }
-        if !status.is_success() {
-            return Err(Error::Unexpected {
-                what: format!("listing tags of {repository}"),
+        let page: serde_json::Value =
+            serde_json::from_slice(&body).map_err(|e| Error::Unexpected {
+                what: what.to_string(),
                 status: status.as_u16(),
-                detail: error_message(&body).unwrap_or_default(),
-            });
+                detail: format!("unreadable list: {e}"),
+            })?;
+        // `null` is how distribution says "none".
+        if let Some(list) = page.get(field).and_then(|v| v.as_array()) {
+            items.extend(list.iter().filter_map(|v| v.as_str().map(str::to_string)));
         }
-        let page: TagList = serde_json::from_slice(&body).map_err(|e| Error::Unexpected {
-            what: format!("listing tags of {repository}"),
-            status: status.as_u16(),
-            detail: format!("unreadable tag list: {e}"),
-        })?;
-        tags.extend(page.tags.unwrap_or_default());
         match next {
             Some(n) => url = n,
-            None => return Ok(tags),
+            None => return Ok(items),
         }
     }
 }

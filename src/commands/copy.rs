@@ -1,0 +1,70 @@
+//! `regctl copy SOURCE TARGET`: prints the digest copied (one line per tag with --all-tags).
+
+use super::connection::connect;
+use crate::cli::CopyArgs;
+use crate::exit::UsageError;
+use crate::platform::Platform;
+use crate::reference::{Reference, Repository};
+use crate::registry::lists;
+use crate::transfer::copy::{copy, CopyOptions, Ends};
+
+pub async fn run(args: CopyArgs, verbose: bool) -> anyhow::Result<()> {
+    let platforms = if args.platform.is_empty() {
+        None
+    } else {
+        Some(
+            args.platform
+                .iter()
+                .map(|p| p.parse::<Platform>())
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| UsageError(e.to_string()))?,
+        )
+    };
+    let options = CopyOptions {
+        platforms,
+        concurrency: args.transfer.concurrency.into(),
+        quiet: args.transfer.quiet,
+    };
+    // (source, target) pairs to copy, and the registries they live in.
+    let pairs: Vec<(Reference, Reference)> = if args.all_tags {
+        let from = Repository::parse(&args.source)?;
+        let to = Repository::parse(&args.target)?;
+        let client = connect(from.registry(), &args.registry, verbose).await?;
+        let tags = lists::tags(&client, &from, None).await?;
+        tags.iter()
+            .map(|t| {
+                Ok((
+                    Reference::parse(&format!("{from}:{t}"))?,
+                    Reference::parse(&format!("{to}:{t}"))?,
+                ))
+            })
+            .collect::<anyhow::Result<_>>()?
+    } else {
+        vec![(
+            Reference::parse(&args.source)?,
+            Reference::parse(&args.target)?,
+        )]
+    };
+    let Some((first_from, first_to)) = pairs.first() else {
+        return Ok(());
+    };
+    let source = connect(first_from.registry(), &args.registry, verbose).await?;
+    let target = if first_from.registry() == first_to.registry() {
+        None
+    } else {
+        Some(connect(first_to.registry(), &args.registry, verbose).await?)
+    };
+    let ends = Ends {
+        source: &source,
+        target: target.as_ref().unwrap_or(&source),
+    };
+    for (from, to) in &pairs {
+        let digest = copy(&ends, from, to, &options).await?;
+        if args.all_tags {
+            println!("{to} {digest}");
+        } else {
+            println!("{digest}");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,246 @@
+//! `copy`: registry to registry with nothing written to disk. Within a repository it is a
+//! retag (the manifest is put under the new tag); within a registry, blobs are mounted; across
+//! registries they stream from source to target through a bounded buffer, hashed on the way.
+//! Manifests go last, so the target never lists an image whose blobs are not all there.
+
+use futures_util::StreamExt;
+
+use crate::digest::{Digest, Hasher};
+use crate::manifest::{Blob, Manifest};
+use crate::platform::Platform;
+use crate::progress::{short, Progress};
+use crate::reference::Reference;
+use crate::registry::blobs::{self, Mount};
+use crate::registry::{manifests, Client, Error};
+use crate::transport::{retry, Transport};
+
+pub struct CopyOptions {
+    /// Narrow an index to these platforms; `None` copies it whole (digest preserved).
+    pub platforms: Option<Vec<Platform>>,
+    pub concurrency: usize,
+    pub quiet: bool,
+}
+
+/// The two ends. For one registry both are the same client, so one token covers both.
+pub struct Ends<'a> {
+    pub source: &'a Client,
+    pub target: &'a Client,
+}
+
+pub async fn copy(
+    ends: &Ends<'_>,
+    from: &Reference,
+    to: &Reference,
+    options: &CopyOptions,
+) -> Result<Digest, Error> {
+    let same_registry = from.registry() == to.registry();
+    let same_repository = same_registry && from.repository() == to.repository();
+    let (source_scopes, target_scopes) = if same_repository {
+        let both = vec![to.repository().scope("pull,push")];
+        (both.clone(), both)
+    } else if same_registry {
+        let both = vec![
+            from.repository().scope("pull"),
+            to.repository().scope("pull,push"),
+        ];
+        (both.clone(), both)
+    } else {
+        (
+            vec![from.repository().scope("pull")],
+            vec![to.repository().scope("pull,push")],
+        )
+    };
+    let source_repo = from.repository();
+    let target_repo = to.repository();
+    let top = manifests::get(
+        ends.source,
+        source_repo,
+        &from.manifest_reference(),
+        &source_scopes,
+    )
+    .await?;
+    if same_repository && options.platforms.is_none() {
+        // A retag: the same bytes under another name, no blob touched.
+        manifests::put(
+            ends.target,
+            target_repo,
+            &to.manifest_reference_for(&top.digest),
+            &top,
+            &target_scopes,
+        )
+        .await?;
+        return Ok(top.digest);
+    }
+    let top = match &options.platforms {
+        Some(wanted) => top.narrowed(|_, entry| {
+            entry
+                .platform
+                .as_ref()
+                .is_some_and(|p| wanted.iter().any(|w| w.matches(&Platform::of(p))))
+        })?,
+        None => top,
+    };
+    let mut images = Vec::new();
+    if top.is_index() {
+        if top.entries()?.is_empty() {
+            return Err(Error::NotFound(format!(
+                "no image of the requested platforms in {from}"
+            )));
+        }
+        for (digest, _) in top.entries()? {
+            let child = manifests::get(
+                ends.source,
+                source_repo,
+                &digest.to_string(),
+                &source_scopes,
+            )
+            .await?;
+            if child.is_index() {
+                return Err(Error::Unexpected {
+                    what: from.to_string(),
+                    status: 200,
+                    detail: format!("nested index {digest} is not supported"),
+                });
+            }
+            images.push(child);
+        }
+    } else {
+        images.push(top.clone());
+    }
+    let mut needed = Vec::new();
+    for image in &images {
+        needed.extend(image.blobs()?);
+    }
+    let needed = super::distinct(needed);
+    let progress = Progress::new(options.quiet, needed.iter().map(|b| b.size).sum());
+    super::for_each_blob(needed, options.concurrency, |blob| {
+        let progress = progress.clone();
+        let (source_scopes, target_scopes) = (&source_scopes, &target_scopes);
+        async move {
+            let bar = progress.blob(&short(&blob.digest), blob.size);
+            if blobs::exists(ends.target, target_repo, &blob, target_scopes).await? {
+                bar.done("exists");
+                return Ok(());
+            }
+            let mut session = None;
+            if same_registry {
+                match blobs::mount(
+                    ends.target,
+                    target_repo,
+                    &blob,
+                    source_repo.path(),
+                    target_scopes,
+                )
+                .await?
+                {
+                    Mount::Mounted => {
+                        bar.done(&format!("mounted from {}", source_repo.path()));
+                        return Ok(());
+                    }
+                    Mount::Upload(url) => session = Some(url),
+                }
+            }
+            stream_blob(
+                ends,
+                from,
+                to,
+                &blob,
+                session,
+                (source_scopes, target_scopes),
+            )
+            .await?;
+            bar.done("copied");
+            Ok::<(), Error>(())
+        }
+    })
+    .await?;
+    progress.finish();
+    put_manifests(ends.target, to, &top, &images, &target_scopes).await?;
+    Ok(top.digest)
+}
+
+/// Children by digest first, then the top under the target's tag.
+async fn put_manifests(
+    target: &Client,
+    to: &Reference,
+    top: &Manifest,
+    images: &[Manifest],
+    scopes: &[String],
+) -> Result<(), Error> {
+    if top.is_index() {
+        for image in images {
+            manifests::put(
+                target,
+                to.repository(),
+                &image.digest.to_string(),
+                image,
+                scopes,
+            )
+            .await?;
+        }
+    }
+    manifests::put(
+        target,
+        to.repository(),
+        &to.manifest_reference_for(&top.digest),
+        top,
+        scopes,
+    )
+    .await
+}
+
+/// Streams one blob from source to target. A connection lost on either side starts the blob
+/// over (a stream cannot be rewound), within the retry budget.
+async fn stream_blob(
+    ends: &Ends<'_>,
+    from: &Reference,
+    to: &Reference,
+    blob: &Blob,
+    mut session: Option<reqwest::Url>,
+    (source_scopes, target_scopes): (&[String], &[String]),
+) -> Result<(), Error> {
+    let mut attempt = 0;
+    loop {
+        let response = blobs::open(ends.source, from.repository(), blob, source_scopes).await?;
+        let body = reqwest::Body::wrap_stream(verified(response, blob.clone()));
+        let result = blobs::put_stream(
+            ends.target,
+            to.repository(),
+            blob,
+            session.take(),
+            body,
+            target_scopes,
+        )
+        .await;
+        match result {
+            Err(Error::Transport(ref e))
+                if Transport::is_transient(e) && attempt + 1 < retry::ATTEMPTS =>
+            {
+                tokio::time::sleep(retry::delay(attempt, None)).await;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// The source's bytes, hashed as they pass; the stream fails at its end if they are not what
+/// the digest promises, so the upload is abandoned rather than completed with wrong content.
+fn verified(
+    response: reqwest::Response,
+    blob: Blob,
+) -> impl futures_util::Stream<Item = Result<bytes::Bytes, std::io::Error>> + Send + 'static {
+    let mut hasher = Hasher::default();
+    response.bytes_stream().map(move |item| {
+        let bytes = item.map_err(std::io::Error::other)?;
+        hasher.update(&bytes);
+        let complete = hasher.len() == blob.size;
+        if hasher.len() > blob.size || (complete && hasher.clone().finish() != blob.digest) {
+            return Err(std::io::Error::other(format!(
+                "{} arrived with other content than its digest",
+                blob.digest
+            )));
+        }
+        Ok(bytes)
+    })
+}

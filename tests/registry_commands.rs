@@ -1,0 +1,362 @@
+//! copy / inspect / digest / tags / catalog / delete for scripts, against the real registries,
+//! and the reliability of transfers through a fault-injecting proxy.
+
+mod common;
+mod support;
+
+use common::{code, ok, stderr, stdout, unique, Home};
+use support::images::layer;
+use support::proxy::{Fault, FaultProxy};
+use support::{ADMIN, DEV, READER};
+
+fn login(home: &Home, registry: &str, user: (&str, &str)) {
+    let bed = support::bed();
+    ok(&home.run_with_stdin(
+        &[
+            "login",
+            registry,
+            "-u",
+            user.0,
+            "--password-stdin",
+            "--ca-file",
+            bed.ca_file.to_str().unwrap(),
+        ],
+        Some(user.1),
+    ));
+}
+
+fn upload_lines(registry: &str, repo: &str) -> Vec<String> {
+    support::bed().requests_matching(registry, &format!("/v2/{repo}/blobs/uploads"))
+}
+
+#[test]
+fn retag_copy_touches_no_blob() {
+    let bed = support::bed();
+    let repo = format!("private/{}", unique("retag"));
+    let image = bed.push_layers(
+        &bed.token_registry,
+        &repo,
+        Some("v1"),
+        Some(ADMIN),
+        ("linux", "amd64"),
+        vec![layer("rt", 5000)],
+        false,
+    );
+    let home = Home::new();
+    login(&home, &bed.token_registry, DEV);
+    let blob_requests = |r: &str| {
+        bed.requests_matching(&bed.token_registry, &format!("/v2/{r}/blobs/"))
+            .len()
+    };
+    let before = blob_requests(&repo);
+    let out = home.run(&[
+        "copy",
+        &format!("{}/{repo}:v1", bed.token_registry),
+        &format!("{}/{repo}:release", bed.token_registry),
+    ]);
+    ok(&out);
+    assert_eq!(stdout(&out).trim(), image.digest);
+    assert_eq!(blob_requests(&repo), before);
+    let out = home.run(&["digest", &format!("{}/{repo}:release", bed.token_registry)]);
+    ok(&out);
+    assert_eq!(stdout(&out), format!("{}\n", image.digest));
+}
+
+#[test]
+fn cross_project_copy_mounts_with_one_token() {
+    let bed = support::bed();
+    let user = unique("promoter");
+    bed.add_user(
+        &user,
+        "pw",
+        &[("library", "pull,push"), ("private", "pull,push")],
+    );
+    let from = format!("library/{}", unique("app"));
+    let to = format!("private/{}", unique("app"));
+    let image = bed.push_layers(
+        &bed.token_registry,
+        &from,
+        Some("1.0"),
+        Some(ADMIN),
+        ("linux", "amd64"),
+        vec![layer("m1", 40_000), layer("m2", 9000)],
+        false,
+    );
+    let home = Home::new();
+    login(&home, &bed.token_registry, (&user, "pw"));
+    let out = home.run(&[
+        "copy",
+        &format!("{}/{from}:1.0", bed.token_registry),
+        &format!("{}/{to}:1.0", bed.token_registry),
+    ]);
+    ok(&out);
+    assert_eq!(stdout(&out).trim(), image.digest);
+    let uploads = upload_lines(&bed.token_registry, &to);
+    assert_eq!(uploads.len(), 3, "{uploads:?}");
+    assert!(
+        uploads
+            .iter()
+            .all(|l| l.contains("POST") && l.contains("mount=")),
+        "{uploads:?}"
+    );
+    let tokens: Vec<_> = bed
+        .token_requests_of(Some(&user))
+        .into_iter()
+        .filter(|t| !t.scopes.is_empty())
+        .collect();
+    assert_eq!(tokens.len(), 1, "{tokens:?}");
+    let mut scopes = tokens[0].scopes.clone();
+    scopes.sort();
+    assert_eq!(
+        scopes,
+        vec![
+            format!("repository:{from}:pull"),
+            format!("repository:{to}:pull,push")
+        ]
+    );
+}
+
+#[test]
+fn cross_registry_copy_of_an_index_keeps_its_digest() {
+    let bed = support::bed();
+    let repo = format!("private/{}", unique("multi"));
+    let (index, _) = bed.push_index(
+        &bed.token_registry,
+        &repo,
+        "2.0",
+        Some(ADMIN),
+        &[("linux", "amd64"), ("linux", "arm64")],
+        30_000,
+        true,
+    );
+    let home = Home::new();
+    login(&home, &bed.token_registry, DEV);
+    login(&home, &bed.basic_registry, DEV);
+    let target = format!("{}/{}:2.0", bed.basic_registry, unique("copied"));
+    let out = home.run(&[
+        "copy",
+        &format!("{}/{repo}:2.0", bed.token_registry),
+        &target,
+        "--concurrency",
+        "2",
+    ]);
+    ok(&out);
+    assert_eq!(stdout(&out).trim(), index);
+    assert_eq!(bed.skopeo_digest(&target, DEV), index);
+
+    // --platform narrows the index (a new digest); inspect --platform shows that platform.
+    let narrowed = format!("{}/{}:arm", bed.basic_registry, unique("arm"));
+    let out = home.run(&[
+        "copy",
+        &format!("{}/{repo}:2.0", bed.token_registry),
+        &narrowed,
+        "--platform",
+        "linux/arm64",
+    ]);
+    ok(&out);
+    assert_ne!(stdout(&out).trim(), index);
+    let out = home.run(&["inspect", &narrowed]);
+    ok(&out);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(doc["manifests"].as_array().unwrap().len(), 1);
+    let out = home.run(&["inspect", &target, "--platform", "linux/arm64", "--config"]);
+    ok(&out);
+    let config: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(config["architecture"], "arm64");
+    let out = home.run(&["inspect", &target, "--raw"]);
+    ok(&out);
+    assert_eq!(support::sha256_digest(&out.stdout), index);
+}
+
+#[test]
+fn all_tags_copy_and_tag_listing() {
+    let bed = support::bed();
+    let repo = unique("tags");
+    for tag in ["t1", "t2", "t3", "t4", "t5"] {
+        bed.push_image(&bed.plain_registry, &repo, tag, None);
+    }
+    let home = Home::new();
+    let out = home.run(&[
+        "tags",
+        &format!("{}/{repo}", bed.plain_registry),
+        "--page-size",
+        "2",
+        "--format",
+        "json",
+    ]);
+    ok(&out);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let mut tags: Vec<String> = serde_json::from_value(doc["tags"].clone()).unwrap();
+    tags.sort();
+    assert_eq!(tags, ["t1", "t2", "t3", "t4", "t5"]);
+    let target = unique("tags-copy");
+    let out = home.run(&[
+        "copy",
+        "--all-tags",
+        &format!("{}/{repo}", bed.plain_registry),
+        &format!("{}/{target}", bed.plain_registry),
+    ]);
+    ok(&out);
+    assert_eq!(stdout(&out).lines().count(), 5);
+    let out = home.run(&["tags", &format!("{}/{target}", bed.plain_registry)]);
+    assert_eq!(stdout(&out).lines().count(), 5);
+}
+
+#[test]
+fn digest_of_a_missing_tag_exits_4_and_delete_makes_it_missing() {
+    let bed = support::bed();
+    let repo = format!("private/{}", unique("del"));
+    bed.push_image(&bed.token_registry, &repo, "gone", Some(ADMIN));
+    let home = Home::new();
+    login(&home, &bed.token_registry, ADMIN);
+    let out = home.run(&["digest", &format!("{}/{repo}:nope", bed.token_registry)]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    assert_eq!(stderr(&out).lines().count(), 1);
+    let reference = format!("{}/{repo}:gone", bed.token_registry);
+    ok(&home.run(&["digest", &reference]));
+    let out = home.run(&["delete", &reference]);
+    ok(&out);
+    assert!(stdout(&out).starts_with("Deleted: "));
+    let out = home.run(&["digest", &reference]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+}
+
+#[test]
+fn catalog_for_admins_and_a_clear_refusal_otherwise() {
+    let bed = support::bed();
+    let repo = format!("library/{}", unique("cat"));
+    bed.push_image(&bed.token_registry, &repo, "v1", Some(ADMIN));
+    let home = Home::new();
+    login(&home, &bed.token_registry, ADMIN);
+    let out = home.run(&["catalog", &bed.token_registry, "--format", "json"]);
+    ok(&out);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(doc["repositories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r == &serde_json::json!(repo)));
+    let home = Home::new();
+    login(&home, &bed.token_registry, READER);
+    let out = home.run(&["catalog", &bed.token_registry]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("system administrators"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn copy_without_push_rights_exits_3_and_writes_nothing() {
+    let bed = support::bed();
+    let repo = format!("private/{}", unique("src"));
+    bed.push_image(&bed.token_registry, &repo, "v1", Some(ADMIN));
+    let home = Home::new();
+    login(&home, &bed.token_registry, READER);
+    let target = format!("private/{}", unique("nope"));
+    let out = home.run(&[
+        "copy",
+        &format!("{}/{repo}:v1", bed.token_registry),
+        &format!("{}/{target}:v1", bed.token_registry),
+    ]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(upload_lines(&bed.token_registry, &target)
+        .iter()
+        .all(|l| !l.contains(" 201 ") && !l.contains(" 202 ")));
+    let home = Home::new();
+    login(&home, &bed.token_registry, ADMIN);
+    let out = home.run(&["digest", &format!("{}/{target}:v1", bed.token_registry)]);
+    assert_eq!(code(&out), 4);
+}
+
+#[test]
+fn copy_across_a_connection_that_drops_mid_blob() {
+    let bed = support::bed();
+    let repo = unique("flaky");
+    let image = bed.push_layers(
+        &bed.plain_registry,
+        &repo,
+        Some("v1"),
+        None,
+        ("linux", "amd64"),
+        vec![layer("flaky", 1 << 20)],
+        false,
+    );
+    let proxy = FaultProxy::start(&bed.plain_registry, Fault::DropAfter(300 << 10), 2);
+    let home = Home::new();
+    login(&home, &bed.basic_registry, DEV);
+    let target = format!("{}/{}:v1", bed.basic_registry, unique("landed"));
+    let out = home.run(&["copy", &format!("{}/{repo}:v1", proxy.addr), &target]);
+    ok(&out);
+    assert_eq!(stdout(&out).trim(), image.digest);
+    assert_eq!(proxy.fired(), 2);
+    ok(&home.run(&["digest", &target]));
+}
+
+#[test]
+fn retry_after_is_honoured_for_429_and_503() {
+    let bed = support::bed();
+    let repo = unique("busy");
+    let image = bed.push_image(&bed.plain_registry, &repo, "v1", None);
+    for status in [429, 503] {
+        let proxy = FaultProxy::start(&bed.plain_registry, Fault::Status(status), 2);
+        let home = Home::new();
+        let started = std::time::Instant::now();
+        let out = home.run(&[
+            "digest",
+            &format!("{}/{repo}:v1", proxy.addr),
+            "--plain-http",
+        ]);
+        ok(&out);
+        assert_eq!(stdout(&out).trim(), image.digest);
+        assert_eq!(proxy.fired(), 2);
+        // Two answers of Retry-After: 1 mean at least two seconds of waiting.
+        assert!(started.elapsed() >= std::time::Duration::from_secs(2));
+    }
+}
+
+#[test]
+fn a_registry_that_stays_down_fails_with_exit_5() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let home = Home::new();
+    let out = home.run(&["digest", &format!("127.0.0.1:{port}/x:v1")]);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(stderr(&out).contains("cannot connect"), "{}", stderr(&out));
+    assert_eq!(stderr(&out).lines().count(), 1);
+}
+
+#[test]
+fn a_copy_whose_source_keeps_failing_leaves_no_manifest() {
+    let bed = support::bed();
+    let repo = unique("broken");
+    bed.push_layers(
+        &bed.plain_registry,
+        &repo,
+        Some("v1"),
+        None,
+        ("linux", "amd64"),
+        vec![layer("broken", 1 << 20)],
+        false,
+    );
+    let proxy = FaultProxy::start(&bed.plain_registry, Fault::DropAfter(200 << 10), 1000);
+    let home = Home::new();
+    let target = format!("{}/{}:v1", bed.plain_registry, unique("partial"));
+    let out = home.run(&["copy", &format!("{}/{repo}:v1", proxy.addr), &target]);
+    assert_ne!(code(&out), 0);
+    assert_eq!(
+        stderr(&out)
+            .lines()
+            .filter(|l| l.starts_with("error"))
+            .count(),
+        1,
+        "{}",
+        stderr(&out)
+    );
+    let out = home.run(&["digest", &target]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+}
