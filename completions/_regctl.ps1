@@ -231,6 +231,98 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show HTTP requests and responses on stderr (credentials are redacted)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('configure', 'configure', [CompletionResultType]::ParameterValue, 'Configure how containerd (CRI) reaches a registry: mirror, TLS, credentials')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show what containerd will use for each registry (endpoints, TLS, whether auth is set)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a registry''s hosts.toml, legacy mirrors and configs (TLS, credentials)')
+            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Restore the newest backup regctl made (a rollback is itself backed up)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'regctl;containerd;configure' {
+            [CompletionResult]::new('--mirror-of', '--mirror-of', [CompletionResultType]::ParameterName, 'REGISTRY is a mirror of this upstream (e.g. docker.io): pulls of UPSTREAM images try it first')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'URL REGISTRY answers at (repeatable, tried in order) [default: https://REGISTRY]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Username for containerd to log in with (default: the credential stored by `regctl login REGISTRY`)')
+            [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Username for containerd to log in with (default: the credential stored by `regctl login REGISTRY`)')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Where to write the registry''s settings')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) for the registry, in addition to the system''s roots')
+            [CompletionResult]::new('--cert-file', '--cert-file', [CompletionResultType]::ParameterName, 'Client certificate (PEM) to present to the registry')
+            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'Private key (PEM) of --cert-file')
+            [CompletionResult]::new('--auth-file', '--auth-file', [CompletionResultType]::ParameterName, 'docker-style credentials file [default: $REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json or ~/.docker/config.json]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'containerd''s config file')
+            [CompletionResult]::new('--hosts-dir', '--hosts-dir', [CompletionResultType]::ParameterName, 'Directory of the hosts.toml files [default: config_path from the config, else certs.d next to it]')
+            [CompletionResult]::new('--restart-command', '--restart-command', [CompletionResultType]::ParameterName, 'Command (run by sh -c) that restarts containerd [default: systemctl restart containerd, else service containerd restart]')
+            [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'containerd''s socket, for the health check after a restart')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the restart and for containerd to come back healthy')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password for --username from stdin')
+            [CompletionResult]::new('--no-auth', '--no-auth', [CompletionResultType]::ParameterName, 'Configure no credentials (and remove any set for the registry)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip TLS certificate verification (dangerous: anyone on the path can read your credentials)')
+            [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Talk plain HTTP to the registry')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print a unified diff of every file that would change, and change nothing')
+            [CompletionResult]::new('--no-restart', '--no-restart', [CompletionResultType]::ParameterName, 'Write the files but do not restart containerd')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show HTTP requests and responses on stderr (credentials are redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show HTTP requests and responses on stderr (credentials are redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'regctl;containerd;show' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'containerd''s config file')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show HTTP requests and responses on stderr (credentials are redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show HTTP requests and responses on stderr (credentials are redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'regctl;containerd;remove' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'containerd''s config file')
+            [CompletionResult]::new('--hosts-dir', '--hosts-dir', [CompletionResultType]::ParameterName, 'Directory of the hosts.toml files [default: config_path from the config, else certs.d next to it]')
+            [CompletionResult]::new('--restart-command', '--restart-command', [CompletionResultType]::ParameterName, 'Command (run by sh -c) that restarts containerd [default: systemctl restart containerd, else service containerd restart]')
+            [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'containerd''s socket, for the health check after a restart')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the restart and for containerd to come back healthy')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print a unified diff of every file that would change, and change nothing')
+            [CompletionResult]::new('--no-restart', '--no-restart', [CompletionResultType]::ParameterName, 'Write the files but do not restart containerd')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show HTTP requests and responses on stderr (credentials are redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show HTTP requests and responses on stderr (credentials are redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'regctl;containerd;rollback' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'containerd''s config file')
+            [CompletionResult]::new('--hosts-dir', '--hosts-dir', [CompletionResultType]::ParameterName, 'Directory of the hosts.toml files [default: config_path from the config, else certs.d next to it]')
+            [CompletionResult]::new('--restart-command', '--restart-command', [CompletionResultType]::ParameterName, 'Command (run by sh -c) that restarts containerd [default: systemctl restart containerd, else service containerd restart]')
+            [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'containerd''s socket, for the health check after a restart')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the restart and for containerd to come back healthy')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print a unified diff of every file that would change, and change nothing')
+            [CompletionResult]::new('--no-restart', '--no-restart', [CompletionResultType]::ParameterName, 'Write the files but do not restart containerd')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show HTTP requests and responses on stderr (credentials are redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show HTTP requests and responses on stderr (credentials are redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'regctl;containerd;help' {
+            [CompletionResult]::new('configure', 'configure', [CompletionResultType]::ParameterValue, 'Configure how containerd (CRI) reaches a registry: mirror, TLS, credentials')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show what containerd will use for each registry (endpoints, TLS, whether auth is set)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a registry''s hosts.toml, legacy mirrors and configs (TLS, credentials)')
+            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Restore the newest backup regctl made (a rollback is itself backed up)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'regctl;containerd;help;configure' {
+            break
+        }
+        'regctl;containerd;help;show' {
+            break
+        }
+        'regctl;containerd;help;remove' {
+            break
+        }
+        'regctl;containerd;help;rollback' {
+            break
+        }
+        'regctl;containerd;help;help' {
             break
         }
         'regctl;completion' {
@@ -299,6 +391,22 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
             break
         }
         'regctl;help;containerd' {
+            [CompletionResult]::new('configure', 'configure', [CompletionResultType]::ParameterValue, 'Configure how containerd (CRI) reaches a registry: mirror, TLS, credentials')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show what containerd will use for each registry (endpoints, TLS, whether auth is set)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a registry''s hosts.toml, legacy mirrors and configs (TLS, credentials)')
+            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Restore the newest backup regctl made (a rollback is itself backed up)')
+            break
+        }
+        'regctl;help;containerd;configure' {
+            break
+        }
+        'regctl;help;containerd;show' {
+            break
+        }
+        'regctl;help;containerd;remove' {
+            break
+        }
+        'regctl;help;containerd;rollback' {
             break
         }
         'regctl;help;completion' {

@@ -214,6 +214,88 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand --verbose 'Show HTTP requests and responses on stderr (credentials are redacted)'
             cand -h 'Print help'
             cand --help 'Print help'
+            cand configure 'Configure how containerd (CRI) reaches a registry: mirror, TLS, credentials'
+            cand show 'Show what containerd will use for each registry (endpoints, TLS, whether auth is set)'
+            cand remove 'Remove a registry''s hosts.toml, legacy mirrors and configs (TLS, credentials)'
+            cand rollback 'Restore the newest backup regctl made (a rollback is itself backed up)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'regctl;containerd;configure'= {
+            cand --mirror-of 'REGISTRY is a mirror of this upstream (e.g. docker.io): pulls of UPSTREAM images try it first'
+            cand --endpoint 'URL REGISTRY answers at (repeatable, tried in order) [default: https://REGISTRY]'
+            cand -u 'Username for containerd to log in with (default: the credential stored by `regctl login REGISTRY`)'
+            cand --username 'Username for containerd to log in with (default: the credential stored by `regctl login REGISTRY`)'
+            cand --mode 'Where to write the registry''s settings'
+            cand --ca-file 'Trust this CA certificate (PEM) for the registry, in addition to the system''s roots'
+            cand --cert-file 'Client certificate (PEM) to present to the registry'
+            cand --key-file 'Private key (PEM) of --cert-file'
+            cand --auth-file 'docker-style credentials file [default: $REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json or ~/.docker/config.json]'
+            cand --config 'containerd''s config file'
+            cand --hosts-dir 'Directory of the hosts.toml files [default: config_path from the config, else certs.d next to it]'
+            cand --restart-command 'Command (run by sh -c) that restarts containerd [default: systemctl restart containerd, else service containerd restart]'
+            cand --address 'containerd''s socket, for the health check after a restart'
+            cand --timeout 'Seconds to wait for the restart and for containerd to come back healthy'
+            cand --password-stdin 'Read the password for --username from stdin'
+            cand --no-auth 'Configure no credentials (and remove any set for the registry)'
+            cand --insecure 'Skip TLS certificate verification (dangerous: anyone on the path can read your credentials)'
+            cand --plain-http 'Talk plain HTTP to the registry'
+            cand --dry-run 'Print a unified diff of every file that would change, and change nothing'
+            cand --no-restart 'Write the files but do not restart containerd'
+            cand -v 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand --verbose 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'regctl;containerd;show'= {
+            cand --config 'containerd''s config file'
+            cand --format 'Output format'
+            cand -v 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand --verbose 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'regctl;containerd;remove'= {
+            cand --config 'containerd''s config file'
+            cand --hosts-dir 'Directory of the hosts.toml files [default: config_path from the config, else certs.d next to it]'
+            cand --restart-command 'Command (run by sh -c) that restarts containerd [default: systemctl restart containerd, else service containerd restart]'
+            cand --address 'containerd''s socket, for the health check after a restart'
+            cand --timeout 'Seconds to wait for the restart and for containerd to come back healthy'
+            cand --dry-run 'Print a unified diff of every file that would change, and change nothing'
+            cand --no-restart 'Write the files but do not restart containerd'
+            cand -v 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand --verbose 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'regctl;containerd;rollback'= {
+            cand --config 'containerd''s config file'
+            cand --hosts-dir 'Directory of the hosts.toml files [default: config_path from the config, else certs.d next to it]'
+            cand --restart-command 'Command (run by sh -c) that restarts containerd [default: systemctl restart containerd, else service containerd restart]'
+            cand --address 'containerd''s socket, for the health check after a restart'
+            cand --timeout 'Seconds to wait for the restart and for containerd to come back healthy'
+            cand --dry-run 'Print a unified diff of every file that would change, and change nothing'
+            cand --no-restart 'Write the files but do not restart containerd'
+            cand -v 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand --verbose 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'regctl;containerd;help'= {
+            cand configure 'Configure how containerd (CRI) reaches a registry: mirror, TLS, credentials'
+            cand show 'Show what containerd will use for each registry (endpoints, TLS, whether auth is set)'
+            cand remove 'Remove a registry''s hosts.toml, legacy mirrors and configs (TLS, credentials)'
+            cand rollback 'Restore the newest backup regctl made (a rollback is itself backed up)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'regctl;containerd;help;configure'= {
+        }
+        &'regctl;containerd;help;show'= {
+        }
+        &'regctl;containerd;help;remove'= {
+        }
+        &'regctl;containerd;help;rollback'= {
+        }
+        &'regctl;containerd;help;help'= {
         }
         &'regctl;completion'= {
             cand -v 'Show HTTP requests and responses on stderr (credentials are redacted)'
@@ -266,6 +348,18 @@ set edit:completion:arg-completer[regctl] = {|@words|
         &'regctl;help;delete'= {
         }
         &'regctl;help;containerd'= {
+            cand configure 'Configure how containerd (CRI) reaches a registry: mirror, TLS, credentials'
+            cand show 'Show what containerd will use for each registry (endpoints, TLS, whether auth is set)'
+            cand remove 'Remove a registry''s hosts.toml, legacy mirrors and configs (TLS, credentials)'
+            cand rollback 'Restore the newest backup regctl made (a rollback is itself backed up)'
+        }
+        &'regctl;help;containerd;configure'= {
+        }
+        &'regctl;help;containerd;show'= {
+        }
+        &'regctl;help;containerd;remove'= {
+        }
+        &'regctl;help;containerd;rollback'= {
         }
         &'regctl;help;completion'= {
         }

@@ -157,8 +157,64 @@ complete -c regctl -n "__fish_regctl_using_subcommand delete" -l insecure -d 'Sk
 complete -c regctl -n "__fish_regctl_using_subcommand delete" -l plain-http -d 'Talk plain HTTP to the registry'
 complete -c regctl -n "__fish_regctl_using_subcommand delete" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
 complete -c regctl -n "__fish_regctl_using_subcommand delete" -s h -l help -d 'Print help'
-complete -c regctl -n "__fish_regctl_using_subcommand containerd" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
-complete -c regctl -n "__fish_regctl_using_subcommand containerd" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and not __fish_seen_subcommand_from configure show remove rollback help" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and not __fish_seen_subcommand_from configure show remove rollback help" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and not __fish_seen_subcommand_from configure show remove rollback help" -f -a "configure" -d 'Configure how containerd (CRI) reaches a registry: mirror, TLS, credentials'
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and not __fish_seen_subcommand_from configure show remove rollback help" -f -a "show" -d 'Show what containerd will use for each registry (endpoints, TLS, whether auth is set)'
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and not __fish_seen_subcommand_from configure show remove rollback help" -f -a "remove" -d 'Remove a registry\'s hosts.toml, legacy mirrors and configs (TLS, credentials)'
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and not __fish_seen_subcommand_from configure show remove rollback help" -f -a "rollback" -d 'Restore the newest backup regctl made (a rollback is itself backed up)'
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and not __fish_seen_subcommand_from configure show remove rollback help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from configure" -l mirror-of -d 'REGISTRY is a mirror of this upstream (e.g. docker.io): pulls of UPSTREAM images try it first' -r
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from configure" -l endpoint -d 'URL REGISTRY answers at (repeatable, tried in order) [default: https://REGISTRY]' -r
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from configure" -s u -l username -d 'Username for containerd to log in with (default: the credential stored by `regctl login REGISTRY`)' -r
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from configure" -l mode -d 'Where to write the registry\'s settings' -r -f -a "auto\t'hosts.toml on containerd 1.5 and later (or when no containerd is installed), else legacy'
+hosts\t'hosts.toml under config_path (read on every pull)'
+legacy\t'`mirrors` and `configs.<host>.tls` in config.toml (containerd before 1.5)'"
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from configure" -l ca-file -d 'Trust this CA certificate (PEM) for the registry, in addition to the system\'s roots' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from configure" -l cert-file -d 'Client certificate (PEM) to present to the registry' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from configure" -l key-file -d 'Private key (PEM) of --cert-file' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from configure" -l auth-file -d 'docker-style credentials file [default: $REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json or ~/.docker/config.json]' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from configure" -l config -d 'containerd\'s config file' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from configure" -l hosts-dir -d 'Directory of the hosts.toml files [default: config_path from the config, else certs.d next to it]' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from configure" -l restart-command -d 'Command (run by sh -c) that restarts containerd [default: systemctl restart containerd, else service containerd restart]' -r
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from configure" -l address -d 'containerd\'s socket, for the health check after a restart' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from configure" -l timeout -d 'Seconds to wait for the restart and for containerd to come back healthy' -r
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from configure" -l password-stdin -d 'Read the password for --username from stdin'
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from configure" -l no-auth -d 'Configure no credentials (and remove any set for the registry)'
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from configure" -l insecure -d 'Skip TLS certificate verification (dangerous: anyone on the path can read your credentials)'
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from configure" -l plain-http -d 'Talk plain HTTP to the registry'
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from configure" -l dry-run -d 'Print a unified diff of every file that would change, and change nothing'
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from configure" -l no-restart -d 'Write the files but do not restart containerd'
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from configure" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from configure" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from show" -l config -d 'containerd\'s config file' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from show" -l format -d 'Output format' -r -f -a "text\t''
+json\t''"
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from remove" -l config -d 'containerd\'s config file' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from remove" -l hosts-dir -d 'Directory of the hosts.toml files [default: config_path from the config, else certs.d next to it]' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from remove" -l restart-command -d 'Command (run by sh -c) that restarts containerd [default: systemctl restart containerd, else service containerd restart]' -r
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from remove" -l address -d 'containerd\'s socket, for the health check after a restart' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from remove" -l timeout -d 'Seconds to wait for the restart and for containerd to come back healthy' -r
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from remove" -l dry-run -d 'Print a unified diff of every file that would change, and change nothing'
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from remove" -l no-restart -d 'Write the files but do not restart containerd'
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from rollback" -l config -d 'containerd\'s config file' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from rollback" -l hosts-dir -d 'Directory of the hosts.toml files [default: config_path from the config, else certs.d next to it]' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from rollback" -l restart-command -d 'Command (run by sh -c) that restarts containerd [default: systemctl restart containerd, else service containerd restart]' -r
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from rollback" -l address -d 'containerd\'s socket, for the health check after a restart' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from rollback" -l timeout -d 'Seconds to wait for the restart and for containerd to come back healthy' -r
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from rollback" -l dry-run -d 'Print a unified diff of every file that would change, and change nothing'
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from rollback" -l no-restart -d 'Write the files but do not restart containerd'
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from rollback" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from rollback" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from help" -f -a "configure" -d 'Configure how containerd (CRI) reaches a registry: mirror, TLS, credentials'
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show what containerd will use for each registry (endpoints, TLS, whether auth is set)'
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a registry\'s hosts.toml, legacy mirrors and configs (TLS, credentials)'
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from help" -f -a "rollback" -d 'Restore the newest backup regctl made (a rollback is itself backed up)'
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c regctl -n "__fish_regctl_using_subcommand completion" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
 complete -c regctl -n "__fish_regctl_using_subcommand completion" -s h -l help -d 'Print help'
 complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi copy inspect digest tags catalog delete containerd completion help" -f -a "login" -d 'Log in to a registry and store the credential'
@@ -177,3 +233,7 @@ complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_
 complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi copy inspect digest tags catalog delete containerd completion help" -f -a "containerd" -d 'Configure containerd\'s registry access (mirrors, TLS, credentials) safely'
 complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi copy inspect digest tags catalog delete containerd completion help" -f -a "completion" -d 'Print a shell completion script'
 complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push tag images rmi copy inspect digest tags catalog delete containerd completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from containerd" -f -a "configure" -d 'Configure how containerd (CRI) reaches a registry: mirror, TLS, credentials'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from containerd" -f -a "show" -d 'Show what containerd will use for each registry (endpoints, TLS, whether auth is set)'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from containerd" -f -a "remove" -d 'Remove a registry\'s hosts.toml, legacy mirrors and configs (TLS, credentials)'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from containerd" -f -a "rollback" -d 'Restore the newest backup regctl made (a rollback is itself backed up)'
