@@ -40,6 +40,10 @@ impl Copy {
             .replace(
                 "/etc/docker/certs.d",
                 &dir.path().join("docker-certs.d").to_string_lossy(),
+            )
+            .replace(
+                "/etc/containerd/config.d",
+                &dir.path().join("config.d").to_string_lossy(),
             );
         let config = dir.path().join("config.toml");
         fs::write(&config, text).unwrap();
@@ -515,4 +519,23 @@ fn show_remove_and_rollback() {
     ));
     assert!(!copy.text().contains("127.0.0.1:5000"));
     let _ = original;
+}
+
+#[test]
+fn a_drop_in_that_hides_the_cri_section_on_1x_is_refused() {
+    let copy = Copy::of("eks-al2-containerd-config.toml");
+    let before = copy.text();
+    let drop_in = copy.dir.path().join("config.d/10-cri.toml");
+    support::write_file(
+        &drop_in,
+        "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"pause:3.9\"\n",
+    );
+    let out = configure(&copy, None, &[]);
+    assert_ne!(code(&out), 0);
+    assert!(
+        stderr(&out).contains("10-cri.toml sets the CRI plugin"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(copy.text(), before);
 }

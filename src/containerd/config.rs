@@ -196,6 +196,28 @@ impl ConfigFile {
             .unwrap_or_default()
     }
 
+    /// The files named by `imports` that set the CRI plugin: on containerd 1.x each replaces
+    /// this file's whole CRI section (2.x merges them key by key, theirs winning).
+    pub fn cri_drop_ins(&self) -> Vec<PathBuf> {
+        let base = self.path.parent().unwrap_or(Path::new("/"));
+        self.imports()
+            .iter()
+            .flat_map(|pattern| expand(&base.join(pattern)))
+            .filter(|file| {
+                let Some(doc) = std::fs::read_to_string(file)
+                    .ok()
+                    .and_then(|t| t.parse::<DocumentMut>().ok())
+                else {
+                    return false;
+                };
+                let plugins = doc.get("plugins").and_then(Item::as_table_like);
+                ["cri", GRPC_CRI, CRI_IMAGES]
+                    .iter()
+                    .any(|name| plugins.is_some_and(|p| p.contains_key(name)))
+            })
+            .collect()
+    }
+
     fn get(&self, rest: &[&str]) -> Option<&Item> {
         toml_path::get(self.doc.as_item(), &self.path_to(rest))
     }
@@ -497,6 +519,36 @@ impl ConfigFile {
         }
         Ok(())
     }
+}
+
+/// The files an `imports` entry names: a path, or a `*` pattern in its last component (the
+/// only form containerd's own examples use).
+fn expand(pattern: &Path) -> Vec<PathBuf> {
+    let name = pattern
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let Some((prefix, suffix)) = name.split_once('*') else {
+        return vec![pattern.to_path_buf()];
+    };
+    let dir = pattern.parent().unwrap_or(Path::new("/"));
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.file_name().map(|n| n.to_string_lossy()).is_some_and(|n| {
+                        n.len() >= prefix.len() + suffix.len()
+                            && n.starts_with(prefix)
+                            && n.ends_with(suffix)
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
 }
 
 fn table_entries(item: &Item) -> Vec<(String, &Item)> {

@@ -274,6 +274,7 @@ pub fn configure(
         m => m,
     };
     let mut b = Builder::new(config, daemon);
+    check_drop_ins(&mut b)?;
     match mode {
         Mode::Legacy => legacy(&mut b, request, &endpoints)?,
         _ => hosts_mode(&mut b, request, &endpoints)?,
@@ -282,6 +283,29 @@ pub fn configure(
         b.set_auth(&host, &request.auth)?;
     }
     Ok(b.finish())
+}
+
+/// A drop-in (`imports`) that sets the CRI plugin hides this file's CRI section on 1.x, and
+/// its keys win on 2.x: refuse where the edit would be lost, say so where it may be.
+fn check_drop_ins(b: &mut Builder) -> Result<(), Error> {
+    let Some(drop_in) = b.config.cri_drop_ins().into_iter().next() else {
+        return Ok(());
+    };
+    if b.daemon.is_some_and(|d| d.major < 2) {
+        return Err(Error::refused(
+            &b.config.path,
+            format!(
+                "its import {} sets the CRI plugin, which makes containerd 1.x ignore this file's CRI section; configure that file instead (--config {})",
+                drop_in.display(),
+                drop_in.display()
+            ),
+        ));
+    }
+    b.notes.push(format!(
+        "note: the import {} also sets the CRI plugin; where it sets the same registry keys, it wins",
+        drop_in.display()
+    ));
+    Ok(())
 }
 
 fn unique_hosts(endpoints: &[Endpoint]) -> Vec<String> {
