@@ -7,6 +7,7 @@
 //! exec {BED[1]}>&-   # EOF on its stdin stops the bed (so do SIGTERM and SIGINT)
 //! ```
 //!
+//! Seeds `library/hello:1.0` (two platforms) in the token registry as `$REGCTL_DEMO_IMAGE`.
 //! Prints `export NAME='value'` lines, then `ready`, then waits until its stdin reaches EOF or
 //! it gets SIGTERM/SIGINT, and stops the registries.
 
@@ -21,6 +22,16 @@ fn shell_quote(s: &str) -> String {
 
 fn main() {
     let bed = support::bed();
+    // Something to pull: a two-platform image in the public project, as Harbor's library.
+    bed.push_index(
+        &bed.token_registry,
+        "library/hello",
+        "1.0",
+        Some(support::ADMIN),
+        &[("linux", "amd64"), ("linux", "arm64")],
+        1 << 20,
+        false,
+    );
     let vars = [
         ("REGCTL_TEST_DIR", bed.dir.display().to_string()),
         ("REGCTL_TEST_CA", bed.ca_file.display().to_string()),
@@ -29,6 +40,7 @@ fn main() {
         ("REGCTL_TEST_BASIC_REGISTRY", bed.basic_registry.clone()),
         ("REGCTL_TEST_PLAIN_REGISTRY", bed.plain_registry.clone()),
         ("REGCTL_TEST_REALM", bed.realm.clone()),
+        ("REGCTL_DEMO_IMAGE", format!("{}/library/hello:1.0", bed.token_registry)),
     ];
     let mut out = std::io::stdout().lock();
     for (name, value) in vars {
