@@ -95,16 +95,11 @@ fn token_registry_with_its_ca_and_a_password_serves_cri_pulls() {
         assert!(image.starts_with("sha256:"), "{v}: {image}");
 
         // The same again: nothing to do, and containerd is left alone.
-        let socket = fs::metadata(&daemon.socket).unwrap();
+        let socket = daemon.socket_inode();
         let again = regctl(&home, &daemon, &args, Some("Dev12345\n"));
         ok(&again);
         assert_eq!(stdout(&again), "unchanged\n", "{v}");
-        use std::os::unix::fs::MetadataExt;
-        assert_eq!(
-            fs::metadata(&daemon.socket).unwrap().ino(),
-            socket.ino(),
-            "{v}: restarted"
-        );
+        assert_eq!(daemon.socket_inode(), socket, "{v}: restarted");
     }
 }
 
@@ -178,7 +173,7 @@ fn a_docker_io_mirror_serves_docker_io_pulls_and_hosts_changes_need_no_restart()
             .unwrap_or_else(|e| panic!("{v}: CRI pull of {hub_image}: {e}\n{}", daemon.log()));
 
         // config_path is set now: another registry is one more hosts.toml, read on every pull.
-        let socket = fs::metadata(&daemon.socket).unwrap();
+        let socket = daemon.socket_inode();
         let args = [
             "containerd",
             "configure",
@@ -194,12 +189,7 @@ fn a_docker_io_mirror_serves_docker_io_pulls_and_hosts_changes_need_no_restart()
             "changed; hosts.toml is read on every pull: no restart needed\n",
             "{v}"
         );
-        use std::os::unix::fs::MetadataExt;
-        assert_eq!(
-            fs::metadata(&daemon.socket).unwrap().ino(),
-            socket.ino(),
-            "{v}: restarted"
-        );
+        assert_eq!(daemon.socket_inode(), socket, "{v}: restarted");
     }
 }
 

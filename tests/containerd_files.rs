@@ -488,35 +488,24 @@ fn show_remove_and_rollback() {
         .exists());
 
     // Rollback undoes the removal; a second rollback undoes the rollback.
-    let out = regctl(
-        None,
-        &[
+    let rollback = || {
+        let args = [
             "containerd",
             "rollback",
             "--config",
             &config,
             "--no-restart",
-        ],
-        None,
-    );
-    ok(&out);
+        ];
+        ok(&regctl(None, &args, None));
+    };
+    rollback();
     assert_eq!(copy.text(), configured);
     assert!(copy
         .dir
         .path()
         .join("certs.d/127.0.0.1_5000_/hosts.toml")
         .exists());
-    ok(&regctl(
-        None,
-        &[
-            "containerd",
-            "rollback",
-            "--config",
-            &config,
-            "--no-restart",
-        ],
-        None,
-    ));
+    rollback();
     assert!(!copy.text().contains("127.0.0.1:5000"));
     let _ = original;
 }

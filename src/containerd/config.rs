@@ -432,15 +432,21 @@ impl ConfigFile {
                 _ => {}
             }
         }
-        for (host, mirror) in self
-            .get(&["mirrors"])
-            .map(table_entries)
-            .unwrap_or_default()
-        {
-            let at = format!("{name}.mirrors.\"{host}\"");
-            if !mirror.is_table_like() {
-                return Err(invalid(at, "must be a table"));
-            }
+        // `mirrors.<host>` and `configs.<host>` must be tables.
+        let hosts_of = |table: &str| -> Result<Vec<(String, &Item)>, Error> {
+            let entries = self.get(&[table]).map(table_entries).unwrap_or_default();
+            entries
+                .into_iter()
+                .map(|(host, item)| {
+                    let at = format!("{name}.{table}.\"{host}\"");
+                    match item.is_table_like() {
+                        true => Ok((at, item)),
+                        false => Err(invalid(at, "must be a table")),
+                    }
+                })
+                .collect()
+        };
+        for (at, mirror) in hosts_of("mirrors")? {
             if let Some(endpoint) = mirror.get("endpoint").filter(|e| !is_strings(e)) {
                 return Err(invalid(
                     format!("{at}.endpoint"),
@@ -451,15 +457,7 @@ impl ConfigFile {
                 ));
             }
         }
-        for (host, config) in self
-            .get(&["configs"])
-            .map(table_entries)
-            .unwrap_or_default()
-        {
-            let at = format!("{name}.configs.\"{host}\"");
-            if !config.is_table_like() {
-                return Err(invalid(at, "must be a table"));
-            }
+        for (at, config) in hosts_of("configs")? {
             for (section, keys) in [
                 (
                     "auth",

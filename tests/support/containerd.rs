@@ -210,6 +210,12 @@ impl Daemon {
         .expect("write next-config");
     }
 
+    /// The socket file's inode: a restarted containerd binds a new socket.
+    pub fn socket_inode(&self) -> u64 {
+        use std::os::unix::fs::MetadataExt;
+        fs::metadata(&self.socket).map(|m| m.ino()).unwrap_or(0)
+    }
+
     /// The hosts.toml directory the tests configure.
     pub fn hosts_dir(&self) -> PathBuf {
         self.dir.path().join("etc/certs.d")
