@@ -251,3 +251,43 @@ fn dir_name(host: &str) -> String {
         None => host.to_string(),
     }
 }
+
+#[test]
+fn legacy_mode_on_1x_serves_cri_pulls() {
+    let bed = support::bed();
+    let (private, _) = images();
+    let Some(release) = Release::v1() else { return };
+    let daemon = Daemon::start(&release);
+    let home = Home::new();
+    let args = [
+        "containerd",
+        "configure",
+        &bed.token_registry,
+        "--mode",
+        "legacy",
+        "--ca-file",
+        ca(bed),
+        "-u",
+        "robot$ci",
+        "--password-stdin",
+    ];
+    ok(&regctl(&home, &daemon, &args, Some("Robot12345\n")));
+    let text = fs::read_to_string(&daemon.config).unwrap();
+    let tls = format!("configs.\"{}\".tls]", bed.token_registry);
+    assert!(text.contains(&tls), "{text}");
+    assert!(!daemon.hosts_dir().exists());
+    daemon
+        .cri_pull(private)
+        .unwrap_or_else(|e| panic!("CRI pull of {private}: {e}\n{}", daemon.log()));
+    // On containerd 2.x the same is refused: it ignores `configs.tls`.
+    if let Some(two) = Release::v2() {
+        let daemon = Daemon::start(&two);
+        let out = regctl(&home, &daemon, &args, Some("Robot12345\n"));
+        assert_ne!(code(&out), 0);
+        assert!(
+            stderr(&out).contains("ignores `configs.<host>.tls`"),
+            "{}",
+            stderr(&out)
+        );
+    }
+}

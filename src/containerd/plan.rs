@@ -499,7 +499,11 @@ fn legacy(b: &mut Builder, request: &Request, endpoints: &[Endpoint]) -> Result<
         ));
     }
     let upstream = request.mirror_of.as_ref().unwrap_or(&request.registry);
-    let default = [Endpoint::default_for(&request.registry, false)];
+    // Without a `mirrors` entry CRI uses https://HOST, but http:// for a loopback registry.
+    let default = [Endpoint::default_for(
+        &request.registry,
+        request.registry.is_loopback(),
+    )];
     if request.mirror_of.is_some() || endpoints != default {
         let urls: Vec<String> = endpoints.iter().map(|e| e.url.clone()).collect();
         b.config.set_mirror(upstream.name(), &urls)?;
