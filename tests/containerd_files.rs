@@ -528,3 +528,53 @@ fn a_drop_in_that_hides_the_cri_section_on_1x_is_refused() {
     );
     assert_eq!(copy.text(), before);
 }
+
+#[test]
+fn a_missing_config_is_created_and_a_locked_one_waits_its_turn() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    let out = regctl(
+        None,
+        &[
+            "containerd",
+            "configure",
+            "127.0.0.1:5000",
+            "--config",
+            config.to_str().unwrap(),
+            "--no-restart",
+            "--insecure",
+            "--no-auth",
+        ],
+        None,
+    );
+    ok(&out);
+    let text = fs::read_to_string(&config).unwrap();
+    assert!(text.starts_with("version = 2\n"), "{text}");
+    assert!(text.contains("config_path = "), "{text}");
+
+    // Another run holds the lock on the directory: this one gives up after waiting.
+    use std::os::unix::io::AsRawFd;
+    let held = fs::File::open(dir.path()).unwrap();
+    // SAFETY: flock on a descriptor this test owns.
+    assert_eq!(unsafe { libc::flock(held.as_raw_fd(), libc::LOCK_EX) }, 0);
+    let out = regctl(
+        None,
+        &[
+            "containerd",
+            "configure",
+            "127.0.0.2:5000",
+            "--config",
+            config.to_str().unwrap(),
+            "--no-restart",
+            "--no-auth",
+        ],
+        None,
+    );
+    assert_ne!(code(&out), 0);
+    assert!(
+        stderr(&out).contains("another regctl is changing"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(fs::read_to_string(&config).unwrap(), text);
+}

@@ -185,6 +185,11 @@ impl Builder {
                     "WARNING! The credential for {host} is stored unencrypted in {} (containerd reads it only from there); the file is kept at mode 0600.",
                     self.config.path.display()
                 ));
+                if self.daemon.is_some_and(|d| d.major >= 2) {
+                    self.notes.push(
+                        "note: containerd 2.x logs `configs` as deprecated; it is still the only file it reads credentials from".into(),
+                    );
+                }
             }
         }
         Ok(())
