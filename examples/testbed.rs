@@ -40,7 +40,10 @@ fn main() {
         ("REGCTL_TEST_BASIC_REGISTRY", bed.basic_registry.clone()),
         ("REGCTL_TEST_PLAIN_REGISTRY", bed.plain_registry.clone()),
         ("REGCTL_TEST_REALM", bed.realm.clone()),
-        ("REGCTL_DEMO_IMAGE", format!("{}/library/hello:1.0", bed.token_registry)),
+        (
+            "REGCTL_DEMO_IMAGE",
+            format!("{}/library/hello:1.0", bed.token_registry),
+        ),
     ];
     let mut out = std::io::stdout().lock();
     for (name, value) in vars {
