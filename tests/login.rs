@@ -438,3 +438,69 @@ fn malformed_input_is_a_usage_error() {
     assert_eq!(code(&out), 2);
     assert_eq!(stderr(&out).lines().count(), 1);
 }
+
+#[test]
+fn keyring_store_with_a_real_secret_service() {
+    let bed = support::bed();
+    let home = Home::new();
+    let registry = bed.token_registry.as_str();
+    let login_args = [
+        "login",
+        registry,
+        "-u",
+        "dev",
+        "--password-stdin",
+        "--ca-file",
+        ca(bed),
+    ];
+    let Some(mut cmd) = home.keyring_command(&login_args) else {
+        eprintln!("SKIPPED: no dbus-run-session or gnome-keyring-daemon (scripts/install-test-deps installs them)");
+        return;
+    };
+    let out = common::run(&mut cmd, Some("Dev12345\n"));
+    ok(&out);
+    assert!(!stderr(&out).contains("unencrypted"), "{}", stderr(&out));
+    // Nothing in the plain-text file; the config says where the secret went.
+    assert!(!home.docker_config().exists());
+    let config = std::fs::read_to_string(home.config_dir().join("config.toml")).unwrap();
+    assert!(config.contains("secret = \"keyring\""), "{config}");
+    let repo = format!("private/{}", unique("kr"));
+    bed.push_image(registry, &repo, "v1", Some(support::ADMIN));
+    let out = common::run(
+        &mut home
+            .keyring_command(&["tags", &format!("{registry}/{repo}")])
+            .unwrap(),
+        None,
+    );
+    ok(&out);
+    assert_eq!(stdout(&out), "v1\n");
+    let out = common::run(
+        &mut home.keyring_command(&["logout", registry]).unwrap(),
+        None,
+    );
+    ok(&out);
+    assert!(stdout(&out).contains("OS keyring"), "{}", stdout(&out));
+    let out = common::run(
+        &mut home
+            .keyring_command(&["tags", &format!("{registry}/{repo}")])
+            .unwrap(),
+        None,
+    );
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+}
+
+#[test]
+fn keyring_forced_where_there_is_none_is_a_clear_error() {
+    let bed = support::bed();
+    let home = Home::new();
+    let out = login(
+        &home,
+        &bed.basic_registry,
+        "dev",
+        "Dev12345",
+        &["--store", "keyring", "--ca-file", ca(bed)],
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("--store file"), "{}", stderr(&out));
+    assert!(!home.docker_config().exists());
+}

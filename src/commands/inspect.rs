@@ -36,11 +36,9 @@ pub async fn run(args: InspectArgs, verbose: bool) -> anyhow::Result<()> {
     }
     let bytes = if args.config {
         let Kind::Image(image) = &manifest.kind else {
-            return Err(Error::Unexpected {
-                what: reference.to_string(),
-                status: 200,
-                detail: "a nested index has no config".into(),
-            }
+            return Err(Error::Unsupported(format!(
+                "{reference}: an index inside an index has no config"
+            ))
             .into());
         };
         let blob = crate::manifest::Blob {

@@ -79,6 +79,27 @@ pub async fn get(
     Ok(manifest)
 }
 
+/// The image manifests an index names by `digests`, each verified. An index inside an index
+/// (no registry tool makes them for images) is refused rather than half-handled.
+pub async fn images_of(
+    client: &Client,
+    repository: &Repository,
+    digests: impl IntoIterator<Item = Digest>,
+    scopes: &[String],
+) -> Result<Vec<Manifest>, Error> {
+    let mut images = Vec::new();
+    for digest in digests {
+        let child = get(client, repository, &digest.to_string(), scopes).await?;
+        if child.is_index() {
+            return Err(Error::Unsupported(format!(
+                "{repository}@{digest} is an index inside an index"
+            )));
+        }
+        images.push(child);
+    }
+    Ok(images)
+}
+
 /// The digest `reference` points at, by `HEAD` (no manifest body crosses the wire). Falls back
 /// to `GET` for registries that announce no digest on `HEAD`.
 pub async fn resolve(

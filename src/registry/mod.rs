@@ -13,6 +13,8 @@ use crate::exit::ExitCode;
 pub enum Error {
     #[error("not found: {0}")]
     NotFound(String),
+    #[error("not supported: {0}")]
+    Unsupported(String),
     #[error("{registry} is not a container registry: GET /v2/ answered {status}")]
     NotARegistry { registry: String, status: u16 },
     #[error("{what}: the registry answered {status}: {detail}")]

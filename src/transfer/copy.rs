@@ -87,23 +87,8 @@ pub async fn copy(
                 "no image of the requested platforms in {from}"
             )));
         }
-        for (digest, _) in top.entries()? {
-            let child = manifests::get(
-                ends.source,
-                source_repo,
-                &digest.to_string(),
-                &source_scopes,
-            )
-            .await?;
-            if child.is_index() {
-                return Err(Error::Unexpected {
-                    what: from.to_string(),
-                    status: 200,
-                    detail: format!("nested index {digest} is not supported"),
-                });
-            }
-            images.push(child);
-        }
+        let digests = top.entries()?.into_iter().map(|(d, _)| d);
+        images = manifests::images_of(ends.source, source_repo, digests, &source_scopes).await?;
     } else {
         images.push(top.clone());
     }

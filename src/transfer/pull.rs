@@ -37,20 +37,8 @@ pub async fn pull(
     let images = match &top.kind {
         Kind::Image(_) => vec![top.clone()],
         Kind::Index(_) => {
-            let mut images = Vec::new();
-            for digest in choose(&top, &options.platforms)? {
-                let child =
-                    manifests::get(client, repository, &digest.to_string(), &scopes).await?;
-                if child.is_index() {
-                    return Err(Error::Unexpected {
-                        what: format!("{reference}"),
-                        status: 200,
-                        detail: format!("nested index {digest} is not supported"),
-                    });
-                }
-                images.push(child);
-            }
-            images
+            let chosen = choose(&top, &options.platforms)?;
+            manifests::images_of(client, repository, chosen, &scopes).await?
         }
     };
     let mut needed = Vec::new();

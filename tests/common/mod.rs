@@ -40,6 +40,34 @@ impl Home {
         cmd
     }
 
+    /// The same command inside a D-Bus session with an unlocked gnome-keyring (a real Secret
+    /// Service). The keyring lives in this home, so every session sees what the last one stored.
+    /// `None` when the machine has no dbus-run-session or gnome-keyring-daemon.
+    pub fn keyring_command(&self, args: &[&str]) -> Option<Command> {
+        let present = |tool: &str| {
+            std::env::var_os("PATH")
+                .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(tool).is_file()))
+        };
+        if !present("dbus-run-session") || !present("gnome-keyring-daemon") {
+            return None;
+        }
+        let plain = self.command(args);
+        let mut cmd = Command::new("dbus-run-session");
+        cmd.args(["--", "sh", "-c"])
+            .arg(r#"echo -n keyring-pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "$@""#)
+            .arg("sh")
+            .arg(plain.get_program())
+            .args(plain.get_args());
+        for (key, value) in plain.get_envs() {
+            match value {
+                Some(v) if key != "DBUS_SESSION_BUS_ADDRESS" => cmd.env(key, v),
+                _ => cmd.env_remove(key),
+            };
+        }
+        cmd.stdin(Stdio::null());
+        Some(cmd)
+    }
+
     /// Runs with `stdin` fed to the process (or /dev/null when `None`).
     pub fn run_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Output {
         let mut cmd = self.command(args);
