@@ -383,7 +383,9 @@ fn an_unreachable_restart_restores_the_file() {
             "127.0.0.1:5000",
             "--config",
             &config,
-            "--no-auth",
+            "-u",
+            "robot$ci",
+            "--password-stdin",
             "--restart-command",
             "/nonexistent/restart-containerd",
             "--address",
@@ -391,7 +393,7 @@ fn an_unreachable_restart_restores_the_file() {
             "--timeout",
             "5",
         ],
-        None,
+        Some("Robot12345\n"),
     );
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     assert!(
@@ -400,6 +402,11 @@ fn an_unreachable_restart_restores_the_file() {
         stderr(&out)
     );
     assert_eq!(copy.text(), before);
+    assert_eq!(
+        common::mode(&copy.config),
+        0o644,
+        "the mode is restored too"
+    );
     // The hosts.toml it had written is gone again, and so are the backups of the undone run.
     assert!(
         copy.files()

@@ -79,6 +79,9 @@ pub fn apply(plan: &Plan, options: &Options) -> Result<Outcome, Error> {
     let restart = options.restart.as_ref().filter(|_| plan.config_changed());
     let before = restart.map(|(_, daemon)| daemon.state());
 
+    // Modes as they are now: a restore puts them back along with the contents.
+    let modes: Vec<Option<u32>> = plan.changes.iter().map(|c| mode_of(&c.path)).collect();
+    let restore = |upto: usize| restore(&plan.changes[..upto], &modes[..upto]);
     let stamp = timestamp();
     let mut backups = Vec::new();
     for change in &plan.changes {
@@ -97,7 +100,7 @@ pub fn apply(plan: &Plan, options: &Options) -> Result<Outcome, Error> {
             change.mode,
             change.private,
         ) {
-            restore(&plan.changes[..i]);
+            restore(i);
             remove_files(&backups);
             return Err(e);
         }
@@ -112,7 +115,7 @@ pub fn apply(plan: &Plan, options: &Options) -> Result<Outcome, Error> {
     };
 
     if let Err(reason) = restart.run(options.timeout) {
-        restore(&plan.changes);
+        restore(plan.changes.len());
         remove_files(&backups);
         // Whatever the command did half-way, try once to have containerd on the old files.
         let _ = restart.run(options.timeout);
@@ -121,7 +124,7 @@ pub fn apply(plan: &Plan, options: &Options) -> Result<Outcome, Error> {
         )));
     }
     if let Err(reason) = daemon.wait_healthy(&before, options.timeout) {
-        restore(&plan.changes);
+        restore(plan.changes.len());
         remove_files(&backups);
         let baseline = daemon.mark(&before);
         let again = restart
@@ -156,13 +159,36 @@ fn write(path: &Path, contents: Option<&[u8]>, mode: u32, private: bool) -> Resu
     write_atomic(path, contents, mode).map_err(Error::io(context()))
 }
 
-/// Puts every file back as it was before the plan (best effort: this runs after a failure).
-fn restore(changes: &[FileChange]) {
-    for change in changes.iter().rev() {
-        if let Err(e) = write(&change.path, change.old.as_deref(), change.mode, false) {
+/// Puts every file back as it was before the plan, mode included (best effort: this runs
+/// after a failure).
+fn restore(changes: &[FileChange], modes: &[Option<u32>]) {
+    for (change, mode) in changes.iter().zip(modes).rev() {
+        let restored =
+            write(&change.path, change.old.as_deref(), change.mode, false).and_then(|()| {
+                use std::os::unix::fs::PermissionsExt;
+                match mode {
+                    Some(mode) if change.old.is_some() => std::fs::set_permissions(
+                        &change.path,
+                        std::fs::Permissions::from_mode(*mode),
+                    )
+                    .map_err(Error::io(format!(
+                        "restoring the mode of {}",
+                        change.path.display()
+                    ))),
+                    _ => Ok(()),
+                }
+            });
+        if let Err(e) = restored {
             eprintln!("error: could not restore {}: {e}", change.path.display());
         }
     }
+}
+
+fn mode_of(path: &Path) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .ok()
+        .map(|m| m.permissions().mode() & 0o7777)
 }
 
 fn remove_files(paths: &[PathBuf]) {

@@ -11,11 +11,11 @@ use std::time::{Duration, Instant};
 use super::version::which;
 use super::Error;
 
-/// The plugins CRI is made of: `cri` (1.x: everything; 2.x: the gRPC front) and, on 2.x,
-/// `images`, which holds the registry configuration.
+/// The plugins CRI is made of: on 2.x `images`, which holds the registry configuration (first:
+/// when it fails, `cri` fails too, with a less telling reason), and `cri` (1.x: all of CRI).
 const WATCHED: [(&str, &str); 2] = [
-    ("io.containerd.grpc.v1", "cri"),
     ("io.containerd.cri.v1", "images"),
+    ("io.containerd.grpc.v1", "cri"),
 ];
 
 /// How containerd is restarted here.
