@@ -299,6 +299,10 @@ fn bad_input_changes_nothing() {
             "synthetic/v2-wrong-type-FATAL.toml",
             "must be an array of strings",
         ),
+        (
+            "aks-agentbaker-containerd2-hybrid-rendered.toml",
+            "containerd 1.x ignores",
+        ),
     ] {
         let copy = Copy::of(fixture);
         let before = copy.text();
@@ -584,4 +588,85 @@ fn a_missing_config_is_created_and_a_locked_one_waits_its_turn() {
         stderr(&out)
     );
     assert_eq!(fs::read_to_string(&config).unwrap(), text);
+}
+
+#[test]
+fn client_certificates_are_copied_and_their_key_never_shown() {
+    let copy = Copy::of("default-1.7.24.toml");
+    let cert = copy.dir.path().join("in/client.pem");
+    let key = copy.dir.path().join("in/client-key.pem");
+    support::write_file(
+        &cert,
+        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+    );
+    support::write_file(
+        &key,
+        "-----BEGIN PRIVATE KEY-----\nSECRETKEY\n-----END PRIVATE KEY-----\n",
+    );
+    let (cert, key) = (
+        cert.to_string_lossy().into_owned(),
+        key.to_string_lossy().into_owned(),
+    );
+    let flags = ["--insecure", "--cert-file", &cert, "--key-file", &key];
+    let dry = configure(&copy, None, &[&flags[..], &["--dry-run"]].concat());
+    ok(&dry);
+    assert!(!stdout(&dry).contains("SECRETKEY"), "{}", stdout(&dry));
+    assert!(stdout(&dry).contains("(a private key: contents not shown)"));
+    ok(&configure(&copy, None, &flags));
+    let dir = copy.dir.path().join("certs.d/127.0.0.1_5000_");
+    let hosts = fs::read_to_string(dir.join("hosts.toml")).unwrap();
+    let pair = format!(
+        "client = [[\"{}\", \"{}\"]]",
+        dir.join("client.cert").display(),
+        dir.join("client.key").display()
+    );
+    assert!(hosts.contains(&pair), "{hosts}");
+    assert!(hosts.contains("skip_verify = true"), "{hosts}");
+    assert_eq!(common::mode(&dir.join("client.key")), 0o600);
+    assert!(fs::read_to_string(dir.join("client.key"))
+        .unwrap()
+        .contains("SECRETKEY"));
+}
+
+#[test]
+fn show_reads_the_legacy_tables_too() {
+    let copy = Copy::of("gke-configure-helper-v2-rendered.toml");
+    let config = copy.config.to_string_lossy().into_owned();
+    let out = regctl(
+        None,
+        &[
+            "containerd",
+            "show",
+            "--config",
+            &config,
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    ok(&out);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["style"], "legacy");
+    let hub = &report["registries"][0];
+    assert_eq!(hub["host"], "docker.io");
+    let urls: Vec<&str> = hub["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["url"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        urls,
+        ["https://mirror.gcr.io", "https://registry-1.docker.io"]
+    );
+
+    let broken = Copy::of("synthetic/v2-mirrors-plus-config_path-BROKEN.toml");
+    let config = broken.config.to_string_lossy().into_owned();
+    let out = regctl(None, &["containerd", "show", "--config", &config], None);
+    ok(&out);
+    assert!(
+        stdout(&out).contains("problem: `mirrors` (for docker.io) is set next to `config_path`"),
+        "{}",
+        stdout(&out)
+    );
 }
