@@ -118,6 +118,11 @@ impl Endpoint {
     }
 }
 
+/// What a registry's own entry may do, and what a mirror's may (CRI only pulls; a mirror must
+/// not receive pushes meant for the upstream).
+const REGISTRY: &[&str] = &["pull", "resolve", "push"];
+const MIRROR: &[&str] = &["pull", "resolve"];
+
 /// The upstream URL containerd falls back to for a legacy `mirrors` key (`*` has none).
 fn legacy_server(host: &str) -> Option<String> {
     Registry::parse(host)
@@ -396,7 +401,7 @@ fn hosts_mode(b: &mut Builder, request: &Request, endpoints: &[Endpoint]) -> Res
     for endpoint in endpoints {
         file.set_entry(&HostEntry {
             url: endpoint.url.clone(),
-            capabilities: capabilities.clone(),
+            capabilities: capabilities.to_vec(),
             skip_verify: request.tls.insecure,
             ca: ca.clone(),
             client: client.clone(),
@@ -436,7 +441,7 @@ fn move_legacy_entries(b: &mut Builder, root: &Path) -> Result<(), Error> {
                     continue;
                 }
                 let tls = tls_of(&endpoint.host).unwrap_or_default();
-                file.set_entry(&legacy_entry(endpoint, &tls))?;
+                file.set_entry(&legacy_entry(endpoint, &tls, MIRROR))?;
             }
             b.notes.push(format!(
                 "moved the legacy mirrors of {host} to {}: `mirrors` next to `config_path` would stop CRI from loading",
@@ -451,7 +456,7 @@ fn move_legacy_entries(b: &mut Builder, root: &Path) -> Result<(), Error> {
             let endpoint = Endpoint::parse(&format!("https://{host}"))?;
             let file = b.hosts_file(path.clone())?;
             file.set_server(&endpoint.url)?;
-            file.set_entry(&legacy_entry(endpoint, tls))?;
+            file.set_entry(&legacy_entry(endpoint, tls, REGISTRY))?;
         }
         b.config.remove_tls(host);
         b.notes.push(format!(
@@ -462,10 +467,10 @@ fn move_legacy_entries(b: &mut Builder, root: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-fn legacy_entry(endpoint: Endpoint, tls: &LegacyTls) -> HostEntry {
+fn legacy_entry(endpoint: Endpoint, tls: &LegacyTls, capabilities: &[&'static str]) -> HostEntry {
     HostEntry {
         url: endpoint.url,
-        capabilities: vec!["pull", "resolve"],
+        capabilities: capabilities.to_vec(),
         skip_verify: tls.insecure_skip_verify,
         ca: tls.ca_file.as_ref().map(PathBuf::from),
         client: tls

@@ -124,8 +124,11 @@ fn from_hosts_dir(config: &ConfigFile, root: &Path) -> Result<Vec<RegistryView>,
                 .ok()
                 .map(|r| format!("https://{}", r.api_host()))
         });
+        // The server comes last; as a repeat of a host entry it adds nothing to show.
         if let (Some(server), Some(entry)) = (server, file.entry(None)) {
-            endpoints.push(view(config, server, entry));
+            if !endpoints.iter().any(|e| e.url == server) {
+                endpoints.push(view(config, server, entry));
+            }
         }
         views.push(RegistryView {
             host,
