@@ -94,11 +94,18 @@ impl Endpoint {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(bad("expected an http:// or https:// URL"));
         }
-        let host = url.host_str().ok_or_else(|| bad("no host"))?;
-        let host = match url.port() {
-            Some(port) => format!("{host}:{port}"),
-            None => host.to_string(),
-        };
+        url.host_str().ok_or_else(|| bad("no host"))?;
+        // As written, not as `url` normalises it: containerd keys credentials by the URL's
+        // host[:port] verbatim, so an explicit default port (`:443`) stays.
+        let after_scheme = text.split_once("://").map_or(text, |(_, rest)| rest);
+        let authority = after_scheme
+            .split(['/', '?', '#'])
+            .next()
+            .unwrap_or_default();
+        if authority.contains('@') {
+            return Err(bad("credentials do not belong in the URL"));
+        }
+        let host = authority.to_ascii_lowercase();
         let path = url.path().trim_end_matches('/');
         Ok(Endpoint {
             url: format!("{}://{host}{path}", url.scheme()),
@@ -587,6 +594,11 @@ mod tests {
                 .override_path
         );
         assert!(Endpoint::parse("ftp://x").is_err());
+        assert!(Endpoint::parse("https://u:p@x").is_err());
+        assert_eq!(
+            Endpoint::parse("https://h.local:443").unwrap().host,
+            "h.local:443"
+        );
         let hub = Registry::parse("docker.io").unwrap();
         assert_eq!(
             Endpoint::default_for(&hub, false).url,
