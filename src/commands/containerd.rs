@@ -145,8 +145,11 @@ fn rollback(args: RollbackArgs) -> anyhow::Result<()> {
 
 /// Prints the plan's notes, applies it, and says what happened (the result on stdout).
 fn finish(plan: &Plan, change: &ChangeArgs, installed: Option<&Installed>) -> anyhow::Result<()> {
-    for note in &plan.notes {
-        eprintln!("{note}");
+    // Notes explain changes: with none to make, they would only be noise.
+    if !plan.changes.is_empty() {
+        for note in &plan.notes {
+            eprintln!("{note}");
+        }
     }
     let restart = if change.dry_run || change.no_restart || !plan.config_changed() {
         None
