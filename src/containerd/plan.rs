@@ -551,8 +551,21 @@ pub fn remove(
     let mut deletions = Vec::new();
     for root in roots {
         let dir = root.join(hosts::dir_name(registry.name()));
-        for name in [hosts::FILE_NAME, "ca.crt", "client.cert", "client.key"] {
-            let path = dir.join(name);
+        let entries = std::fs::read_dir(&dir).into_iter().flatten().flatten();
+        // hosts.toml and the files `configure` copies next to it (a mirror's are prefixed).
+        let ours = |name: &str| {
+            name == hosts::FILE_NAME
+                || ["ca.crt", "client.cert", "client.key"]
+                    .iter()
+                    .any(|f| name == *f || name.ends_with(&format!("-{f}")))
+        };
+        let mut paths: Vec<PathBuf> = entries.map(|e| e.path()).collect();
+        paths.sort();
+        for path in paths {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            if !name.is_some_and(|n| ours(&n)) {
+                continue;
+            }
             if let Ok(old) = std::fs::read(&path) {
                 if !deletions.iter().any(|c: &FileChange| c.path == path) {
                     deletions.push(FileChange {
