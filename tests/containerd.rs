@@ -13,11 +13,12 @@ use std::sync::OnceLock;
 use common::{code, ok, stderr, stdout, Home};
 use support::containerd::{Daemon, Release};
 
-fn releases() -> Vec<Release> {
-    [Release::v1(), Release::v2()]
-        .into_iter()
-        .flatten()
-        .collect()
+/// Runs `test` on a fresh daemon of each installed release (with its version for messages).
+fn on_each_release(test: impl Fn(&Daemon, &str)) {
+    for release in [Release::v1(), Release::v2()].into_iter().flatten() {
+        let daemon = Daemon::start(&release);
+        test(&daemon, &release.version);
+    }
 }
 
 /// The private image (dev may pull it) and a `library/` one for the docker.io mirror.
@@ -55,9 +56,7 @@ fn ca(bed: &support::TestBed) -> &str {
 fn token_registry_with_its_ca_and_a_password_serves_cri_pulls() {
     let bed = support::bed();
     let (private, _) = images();
-    for release in releases() {
-        let daemon = Daemon::start(&release);
-        let v = &release.version;
+    on_each_release(|daemon, v| {
         let before = daemon.cri_pull(private);
         assert!(
             before.is_err(),
@@ -75,7 +74,7 @@ fn token_registry_with_its_ca_and_a_password_serves_cri_pulls() {
             "dev",
             "--password-stdin",
         ];
-        let out = regctl(&home, &daemon, &args, Some("Dev12345\n"));
+        let out = regctl(&home, daemon, &args, Some("Dev12345\n"));
         ok(&out);
         assert_eq!(
             stdout(&out),
@@ -96,20 +95,18 @@ fn token_registry_with_its_ca_and_a_password_serves_cri_pulls() {
 
         // The same again: nothing to do, and containerd is left alone.
         let socket = daemon.socket_inode();
-        let again = regctl(&home, &daemon, &args, Some("Dev12345\n"));
+        let again = regctl(&home, daemon, &args, Some("Dev12345\n"));
         ok(&again);
         assert_eq!(stdout(&again), "unchanged\n", "{v}");
         assert_eq!(daemon.socket_inode(), socket, "{v}: restarted");
-    }
+    });
 }
 
 #[test]
 fn stored_login_and_insecure_serve_cri_pulls() {
     let bed = support::bed();
     let (private, _) = images();
-    for release in releases() {
-        let daemon = Daemon::start(&release);
-        let v = &release.version;
+    on_each_release(|daemon, v| {
         // `regctl login --insecure` stores an identity token and remembers --insecure.
         let home = Home::new();
         let login = home.run_with_stdin(
@@ -126,7 +123,7 @@ fn stored_login_and_insecure_serve_cri_pulls() {
         ok(&login);
         let out = regctl(
             &home,
-            &daemon,
+            daemon,
             &["containerd", "configure", &bed.token_registry],
             None,
         );
@@ -141,16 +138,14 @@ fn stored_login_and_insecure_serve_cri_pulls() {
         daemon
             .cri_pull(private)
             .unwrap_or_else(|e| panic!("{v}: CRI pull of {private}: {e}\n{}", daemon.log()));
-    }
+    });
 }
 
 #[test]
 fn a_docker_io_mirror_serves_docker_io_pulls_and_hosts_changes_need_no_restart() {
     let bed = support::bed();
     let (_, hub_image) = images();
-    for release in releases() {
-        let daemon = Daemon::start(&release);
-        let v = &release.version;
+    on_each_release(|daemon, v| {
         let home = Home::new();
         let args = [
             "containerd",
@@ -162,7 +157,7 @@ fn a_docker_io_mirror_serves_docker_io_pulls_and_hosts_changes_need_no_restart()
             ca(bed),
             "--no-auth",
         ];
-        ok(&regctl(&home, &daemon, &args, None));
+        ok(&regctl(&home, daemon, &args, None));
         let hub = fs::read_to_string(daemon.hosts_dir().join("docker.io/hosts.toml")).unwrap();
         assert!(
             hub.contains("server = \"https://registry-1.docker.io\""),
@@ -182,7 +177,7 @@ fn a_docker_io_mirror_serves_docker_io_pulls_and_hosts_changes_need_no_restart()
             ca(bed),
             "--no-auth",
         ];
-        let out = regctl(&home, &daemon, &args, None);
+        let out = regctl(&home, daemon, &args, None);
         ok(&out);
         assert_eq!(
             stdout(&out),
@@ -190,20 +185,18 @@ fn a_docker_io_mirror_serves_docker_io_pulls_and_hosts_changes_need_no_restart()
             "{v}"
         );
         assert_eq!(daemon.socket_inode(), socket, "{v}: restarted");
-    }
+    });
 }
 
 #[test]
 fn a_restart_that_breaks_cri_is_rolled_back() {
     let bed = support::bed();
-    for release in releases() {
-        let daemon = Daemon::start(&release);
-        let v = &release.version;
+    on_each_release(|daemon, v| {
         let original = fs::read_to_string(&daemon.config).unwrap();
         // The restart brings containerd up on a config whose CRI fails (mirrors next to
         // config_path), once; the restart after the rollback uses the real file again.
         let broken = daemon.dir.path().join("broken.toml");
-        let table = if release.major >= 2 {
+        let table = if daemon.release.major >= 2 {
             "plugins.'io.containerd.cri.v1.images'.registry"
         } else {
             "plugins.\"io.containerd.grpc.v1.cri\".registry"
@@ -223,7 +216,7 @@ fn a_restart_that_breaks_cri_is_rolled_back() {
             ca(bed),
             "--no-auth",
         ];
-        let out = regctl(&home, &daemon, &args, None);
+        let out = regctl(&home, daemon, &args, None);
         assert_eq!(code(&out), 6, "{v}: {}\n{}", stderr(&out), daemon.log());
         assert!(
             stderr(&out).contains("`mirrors` cannot be set when `config_path` is provided"),
@@ -235,7 +228,7 @@ fn a_restart_that_breaks_cri_is_rolled_back() {
             "{v}: {}",
             stderr(&out)
         );
-        if release.major >= 2 {
+        if daemon.release.major >= 2 {
             // The images plugin's own reason, not the cri plugin's knock-on failure.
             assert!(
                 stderr(&out).contains("io.containerd.cri.v1.images plugin"),
@@ -250,7 +243,7 @@ fn a_restart_that_breaks_cri_is_rolled_back() {
             "{v}: {}",
             daemon.log()
         );
-    }
+    });
 }
 
 fn dir_name(host: &str) -> String {

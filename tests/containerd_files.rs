@@ -269,6 +269,17 @@ fn dotted_and_inline_tables_stay_in_their_style() {
     );
 }
 
+/// `regctl containerd show --format json` of `config`.
+fn show_json(config: &str) -> serde_json::Value {
+    let out = regctl(
+        None,
+        &["containerd", "show", "--config", config, "--format", "json"],
+        None,
+    );
+    ok(&out);
+    serde_json::from_str(&stdout(&out)).unwrap()
+}
+
 /// Bad input: non-zero exit, the file byte for byte as it was, nothing else written.
 fn assert_refused(copy: &Copy, out: &Output, before: &str, expect: &str) {
     assert_ne!(code(out), 0, "{}", stdout(out));
@@ -444,21 +455,8 @@ fn show_remove_and_rollback() {
     let configured = copy.text();
     let config = copy.config.to_string_lossy().into_owned();
 
-    let out = regctl(
-        None,
-        &[
-            "containerd",
-            "show",
-            "--config",
-            &config,
-            "--format",
-            "json",
-        ],
-        None,
-    );
-    ok(&out);
-    assert!(!stdout(&out).contains("Robot12345"));
-    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let report = show_json(&config);
+    assert!(!report.to_string().contains("Robot12345"));
     assert_eq!(report["style"], "hosts");
     let registry = &report["registries"][0];
     assert_eq!(registry["host"], "127.0.0.1:5000");
@@ -632,20 +630,7 @@ fn client_certificates_are_copied_and_their_key_never_shown() {
 fn show_reads_the_legacy_tables_too() {
     let copy = Copy::of("gke-configure-helper-v2-rendered.toml");
     let config = copy.config.to_string_lossy().into_owned();
-    let out = regctl(
-        None,
-        &[
-            "containerd",
-            "show",
-            "--config",
-            &config,
-            "--format",
-            "json",
-        ],
-        None,
-    );
-    ok(&out);
-    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let report = show_json(&config);
     assert_eq!(report["style"], "legacy");
     let hub = &report["registries"][0];
     assert_eq!(hub["host"], "docker.io");

@@ -173,27 +173,13 @@ impl ConfigFile {
 
     /// `disabled_plugins` names the CRI plugin (as docker's containerd.io package does).
     pub fn cri_disabled(&self) -> bool {
-        self.doc
-            .get("disabled_plugins")
-            .and_then(Item::as_array)
-            .is_some_and(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .any(|p| p == "cri" || p == GRPC_CRI || p == CRI_IMAGES)
-            })
+        string_list(self.doc.get("disabled_plugins"))
+            .iter()
+            .any(|p| p == "cri" || p == GRPC_CRI || p == CRI_IMAGES)
     }
 
     pub fn imports(&self) -> Vec<String> {
-        self.doc
-            .get("imports")
-            .and_then(Item::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default()
+        string_list(self.doc.get("imports"))
     }
 
     /// The files named by `imports` that set the CRI plugin: on containerd 1.x each replaces
@@ -242,16 +228,7 @@ impl ConfigFile {
         self.host_entries("mirrors")
             .into_iter()
             .map(|host| {
-                let endpoints = self
-                    .get(&["mirrors", &host, "endpoint"])
-                    .and_then(Item::as_array)
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(Value::as_str)
-                            .map(str::to_string)
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let endpoints = string_list(self.get(&["mirrors", &host, "endpoint"]));
                 (host, endpoints)
             })
             .collect()
@@ -547,6 +524,18 @@ fn expand(pattern: &Path) -> Vec<PathBuf> {
         .unwrap_or_default();
     files.sort();
     files
+}
+
+/// The strings of an array of strings (others, and anything but an array, are left out).
+fn string_list(item: Option<&Item>) -> Vec<String> {
+    item.and_then(Item::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn table_entries(item: &Item) -> Vec<(String, &Item)> {
