@@ -35,6 +35,10 @@ pub enum Error {
     MissingBlob(Digest),
     #[error(transparent)]
     Manifest(#[from] ManifestError),
+    /// A docker-archive or oci-archive that cannot be read or written; `path` is the file, or
+    /// `stdin` / `stdout`.
+    #[error("{path}: {reason}")]
+    Archive { path: String, reason: String },
 }
 
 impl Error {
