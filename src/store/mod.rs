@@ -6,6 +6,7 @@
 //! `index.json` changes only under an exclusive lock, by atomic rewrite. A crash or kill leaves
 //! at most a partial download in `.regctl/ingest/`, which the next pull resumes.
 
+pub mod archive;
 pub mod gc;
 pub mod index;
 pub mod ingest;
