@@ -28,6 +28,9 @@ _regctl() {
             regctl,images)
                 cmd="regctl__subcmd__images"
                 ;;
+            regctl,load)
+                cmd="regctl__subcmd__load"
+                ;;
             regctl,login)
                 cmd="regctl__subcmd__login"
                 ;;
@@ -42,6 +45,9 @@ _regctl() {
                 ;;
             regctl,rmi)
                 cmd="regctl__subcmd__rmi"
+                ;;
+            regctl,save)
+                cmd="regctl__subcmd__save"
                 ;;
             regctl,tag)
                 cmd="regctl__subcmd__tag"
@@ -61,6 +67,9 @@ _regctl() {
             regctl__subcmd__help,images)
                 cmd="regctl__subcmd__help__subcmd__images"
                 ;;
+            regctl__subcmd__help,load)
+                cmd="regctl__subcmd__help__subcmd__load"
+                ;;
             regctl__subcmd__help,login)
                 cmd="regctl__subcmd__help__subcmd__login"
                 ;;
@@ -76,6 +85,9 @@ _regctl() {
             regctl__subcmd__help,rmi)
                 cmd="regctl__subcmd__help__subcmd__rmi"
                 ;;
+            regctl__subcmd__help,save)
+                cmd="regctl__subcmd__help__subcmd__save"
+                ;;
             regctl__subcmd__help,tag)
                 cmd="regctl__subcmd__help__subcmd__tag"
                 ;;
@@ -89,7 +101,7 @@ _regctl() {
 
     case "${cmd}" in
         regctl)
-            opts="-v -h -V --verbose --help --version login logout pull push tag images rmi tags containerd completion help"
+            opts="-v -h -V --verbose --help --version login logout pull push tag images rmi tags save load containerd completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -131,7 +143,7 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__help)
-            opts="login logout pull push tag images rmi tags containerd completion help"
+            opts="login logout pull push tag images rmi tags save load containerd completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -187,6 +199,20 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__help__subcmd__images)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__help__subcmd__load)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -270,6 +296,20 @@ _regctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        regctl__subcmd__help__subcmd__save)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         regctl__subcmd__help__subcmd__tag)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -307,6 +347,32 @@ _regctl() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__load)
+            opts="-i -v -h --input --store --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --input)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --store)
@@ -479,6 +545,40 @@ _regctl() {
                 return 0
             fi
             case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__save)
+            opts="-o -v -h --output --format --platform --store --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "docker oci" -- "${cur}"))
+                    return 0
+                    ;;
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --store)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -4,11 +4,13 @@ mod completion;
 mod connection;
 mod containerd;
 mod images;
+mod load;
 mod login;
 mod logout;
 mod pull;
 mod push;
 mod rmi;
+mod save;
 mod tag;
 mod tags;
 
@@ -25,6 +27,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Images(args) => images::run(args),
         Command::Rmi(args) => rmi::run(args),
         Command::Tags(args) => tags::run(args, verbose).await,
+        Command::Save(args) => save::run(args),
+        Command::Load(args) => load::run(args),
         Command::Containerd(args) => containerd::run(args, verbose).await,
         Command::Completion { shell } => completion::run(shell),
     }
