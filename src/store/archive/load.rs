@@ -217,6 +217,11 @@ impl Loader<'_> {
         size: u64,
     ) -> Result<(bool, Option<Vec<u8>>), Error> {
         let mut ingest = self.store.ingest(digest, size)?;
+        if ingest.already_stored() {
+            // Another process finished this blob while we waited for its partial file, which is
+            // now the stored blob: never reset it.
+            return self.drain(path, entry, size, |_| Ok(()));
+        }
         let read = ingest
             .reset()
             .and_then(|()| self.drain(path, entry, size, |chunk| ingest.write(chunk)))
