@@ -15,7 +15,7 @@ use oci_client::manifest::OciImageIndex;
 use tar::EntryType;
 
 use super::docker::{self, Member, MANIFEST_JSON};
-use super::{archive_error, blob_path, open, Target, CONTAINERD_NAME, INDEX_JSON};
+use super::{archive_error, blob_path, Target, CONTAINERD_NAME, INDEX_JSON};
 use crate::digest::{Digest, Hasher};
 use crate::manifest::{Kind, Manifest};
 use crate::reference::Reference;
@@ -37,7 +37,7 @@ pub struct Loaded {
 pub fn load(store: &Store, from: &Target) -> Result<Vec<Loaded>, Error> {
     let name = from.name("stdin");
     let file = match from {
-        Target::File(path) => open(path)?,
+        Target::File(path) => File::open(path).map_err(|e| archive_error(&name, e))?,
         Target::Std => spool(store, &name)?,
     };
     let mut loader = Loader {

@@ -9,7 +9,6 @@ mod docker;
 mod load;
 mod save;
 
-use std::fs::File;
 use std::path::PathBuf;
 
 use super::Error;
@@ -67,8 +66,4 @@ fn archive_error(name: &str, reason: impl std::fmt::Display) -> Error {
         path: name.to_string(),
         reason: reason.to_string(),
     }
-}
-
-fn open(path: &std::path::Path) -> Result<File, Error> {
-    File::open(path).map_err(|e| archive_error(&path.display().to_string(), e))
 }

@@ -102,17 +102,14 @@ fn resolve(
         }
     }
     match options.format {
-        Format::Oci if present.is_empty() => {
-            let (first, _) = top
-                .entries()?
-                .into_iter()
-                .next()
-                .ok_or_else(|| Error::ImageNotFound(format!("{reference} (an empty index)")))?;
-            Err(Error::MissingBlob(first))
-        }
         Format::Oci => {
-            let images = present.into_iter().map(|(m, _)| m).collect();
-            Ok(named(top, images))
+            // An index whose every image the store lost is no image to hand anyone.
+            if present.is_empty() {
+                if let Some((first, _)) = top.entries()?.into_iter().next() {
+                    return Err(Error::MissingBlob(first));
+                }
+            }
+            Ok(named(top, present.into_iter().map(|(m, _)| m).collect()))
         }
         // A docker archive holds one image per name: no index, one config, one layer list.
         Format::Docker => {
