@@ -1,7 +1,7 @@
 //! `load`: an archive's images into the store, all or nothing.
 //!
 //! The first pass over the tar copies every member whose name says its digest
-//! (`blobs/sha256/<hex>`, `<hex>.json`, `<hex>.tar`) into a partial file of the store and checks
+//! (`blobs/sha256/<hex>`, `<hex>.json`, `<hex>.tar`, …) into a partial file of the store and checks
 //! it, keeps small JSON documents for planning, and hashes the other members. Layers of docker
 //! 24 and older (`<id>/layer.tar`) have no digest in their name, so a second pass brings in
 //! those the images need, now that their digests are known. Only when every blob has checked out
@@ -533,14 +533,21 @@ fn normalise(path: &str) -> String {
     parts.join("/")
 }
 
-/// The digest a member's name states: `blobs/sha256/<hex>` in an OCI layout; `<hex>.json`
-/// (a config) and `<hex>.tar` (a layer) at the top of a docker or skopeo archive.
+/// The digest a member's name states: `blobs/sha256/<hex>` in an OCI layout; at the top of a
+/// docker or skopeo archive `<hex>.json` (a config) and `<hex>.tar` (a layer); in
+/// go-containerregistry's tarballs (`crane pull`) `sha256:<hex>` and `<hex>.tar.gz`.
 fn named_digest(path: &str) -> Option<Digest> {
-    let hex = path.strip_prefix("blobs/sha256/").or_else(|| {
-        path.strip_suffix(".json")
-            .or_else(|| path.strip_suffix(".tar"))
-            .filter(|p| !p.contains('/'))
-    })?;
+    let hex = match path.strip_prefix("blobs/sha256/") {
+        Some(hex) => hex,
+        None if !path.contains('/') => {
+            let name = path.strip_prefix("sha256:").unwrap_or(path);
+            [".json", ".tar", ".tar.gz"]
+                .iter()
+                .find_map(|ext| name.strip_suffix(ext))
+                .unwrap_or(name)
+        }
+        None => return None,
+    };
     format!("sha256:{hex}").parse().ok()
 }
 
@@ -568,6 +575,28 @@ fn distinct(names: impl Iterator<Item = Reference>) -> Vec<Reference> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_that_state_digests() {
+        let hex = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        for path in [
+            format!("blobs/sha256/{hex}"),
+            format!("{hex}.json"),
+            format!("{hex}.tar"),
+            format!("{hex}.tar.gz"),
+            format!("sha256:{hex}"),
+        ] {
+            assert_eq!(named_digest(&path).unwrap().hex(), hex, "{path}");
+        }
+        for path in [
+            format!("{hex}/layer.tar"),
+            format!("{hex}/json"),
+            "manifest.json".to_string(),
+            "blobs/sha256/abc".to_string(),
+        ] {
+            assert!(named_digest(&path).is_none(), "{path}");
+        }
+    }
 
     fn append(tar: &mut tar::Builder<Vec<u8>>, path: &str, content: &[u8]) {
         let mut header = tar::Header::new_gnu();
