@@ -292,7 +292,10 @@ fn log_headers(direction: char, headers: &reqwest::header::HeaderMap) {
         if is_secret_header(name) {
             eprintln!("{direction} {name}: <redacted>");
         } else {
-            eprintln!("{direction} {name}: {}", value.to_str().unwrap_or("<binary>"));
+            eprintln!(
+                "{direction} {name}: {}",
+                value.to_str().unwrap_or("<binary>")
+            );
         }
     }
 }
