@@ -40,6 +40,8 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
             [CompletionResult]::new('tags', 'tags', [CompletionResultType]::ParameterValue, 'List the tags of a repository')
             [CompletionResult]::new('catalog', 'catalog', [CompletionResultType]::ParameterValue, 'List the repositories of a registry')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete an image (a manifest, by digest) from the registry')
+            [CompletionResult]::new('save', 'save', [CompletionResultType]::ParameterValue, 'Write images from the local store to a docker or OCI archive (a tar)')
+            [CompletionResult]::new('load', 'load', [CompletionResultType]::ParameterValue, 'Load images from a docker or OCI archive into the local store')
             [CompletionResult]::new('containerd', 'containerd', [CompletionResultType]::ParameterValue, 'Configure containerd''s registry access (mirrors, TLS, credentials) safely')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -226,6 +228,28 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'regctl;save' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The archive to write, or - for stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'The archive to write, or - for stdout')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Archive format')
+            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'The image to take from a multi-platform one (docker format only) [default: this host''s]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Local image store (an OCI image layout) [default: $REGCTL_STORE, or the data directory''s regctl/store]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show HTTP requests and responses on stderr (credentials are redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show HTTP requests and responses on stderr (credentials are redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'regctl;load' {
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'The archive to read, or - for stdin: docker save output (any docker version), a docker-archive or oci-archive (skopeo), or ctr images export output')
+            [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'The archive to read, or - for stdin: docker save output (any docker version), a docker-archive or oci-archive (skopeo), or ctr images export output')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Local image store (an OCI image layout) [default: $REGCTL_STORE, or the data directory''s regctl/store]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show HTTP requests and responses on stderr (credentials are redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show HTTP requests and responses on stderr (credentials are redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'regctl;containerd' {
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show HTTP requests and responses on stderr (credentials are redacted)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show HTTP requests and responses on stderr (credentials are redacted)')
@@ -346,6 +370,8 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
             [CompletionResult]::new('tags', 'tags', [CompletionResultType]::ParameterValue, 'List the tags of a repository')
             [CompletionResult]::new('catalog', 'catalog', [CompletionResultType]::ParameterValue, 'List the repositories of a registry')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete an image (a manifest, by digest) from the registry')
+            [CompletionResult]::new('save', 'save', [CompletionResultType]::ParameterValue, 'Write images from the local store to a docker or OCI archive (a tar)')
+            [CompletionResult]::new('load', 'load', [CompletionResultType]::ParameterValue, 'Load images from a docker or OCI archive into the local store')
             [CompletionResult]::new('containerd', 'containerd', [CompletionResultType]::ParameterValue, 'Configure containerd''s registry access (mirrors, TLS, credentials) safely')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -388,6 +414,12 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
             break
         }
         'regctl;help;delete' {
+            break
+        }
+        'regctl;help;save' {
+            break
+        }
+        'regctl;help;load' {
             break
         }
         'regctl;help;containerd' {

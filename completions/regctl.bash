@@ -43,6 +43,9 @@ _regctl() {
             regctl,inspect)
                 cmd="regctl__subcmd__inspect"
                 ;;
+            regctl,load)
+                cmd="regctl__subcmd__load"
+                ;;
             regctl,login)
                 cmd="regctl__subcmd__login"
                 ;;
@@ -57,6 +60,9 @@ _regctl() {
                 ;;
             regctl,rmi)
                 cmd="regctl__subcmd__rmi"
+                ;;
+            regctl,save)
+                cmd="regctl__subcmd__save"
                 ;;
             regctl,tag)
                 cmd="regctl__subcmd__tag"
@@ -121,6 +127,9 @@ _regctl() {
             regctl__subcmd__help,inspect)
                 cmd="regctl__subcmd__help__subcmd__inspect"
                 ;;
+            regctl__subcmd__help,load)
+                cmd="regctl__subcmd__help__subcmd__load"
+                ;;
             regctl__subcmd__help,login)
                 cmd="regctl__subcmd__help__subcmd__login"
                 ;;
@@ -135,6 +144,9 @@ _regctl() {
                 ;;
             regctl__subcmd__help,rmi)
                 cmd="regctl__subcmd__help__subcmd__rmi"
+                ;;
+            regctl__subcmd__help,save)
+                cmd="regctl__subcmd__help__subcmd__save"
                 ;;
             regctl__subcmd__help,tag)
                 cmd="regctl__subcmd__help__subcmd__tag"
@@ -161,7 +173,7 @@ _regctl() {
 
     case "${cmd}" in
         regctl)
-            opts="-v -h -V --verbose --help --version login logout pull push tag images rmi copy inspect digest tags catalog delete containerd completion help"
+            opts="-v -h -V --verbose --help --version login logout pull push tag images rmi copy inspect digest tags catalog delete save load containerd completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -583,7 +595,7 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__help)
-            opts="login logout pull push tag images rmi copy inspect digest tags catalog delete containerd completion help"
+            opts="login logout pull push tag images rmi copy inspect digest tags catalog delete save load containerd completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -778,6 +790,20 @@ _regctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        regctl__subcmd__help__subcmd__load)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         regctl__subcmd__help__subcmd__login)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -835,6 +861,20 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__help__subcmd__rmi)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__help__subcmd__save)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -922,6 +962,32 @@ _regctl() {
                     return 0
                     ;;
                 --auth-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__load)
+            opts="-i -v -h --input --store --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --input)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1091,6 +1157,40 @@ _regctl() {
                 return 0
             fi
             case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__save)
+            opts="-o -v -h --output --format --platform --store --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "docker oci" -- "${cur}"))
+                    return 0
+                    ;;
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --store)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

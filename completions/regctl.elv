@@ -37,6 +37,8 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand tags 'List the tags of a repository'
             cand catalog 'List the repositories of a registry'
             cand delete 'Delete an image (a manifest, by digest) from the registry'
+            cand save 'Write images from the local store to a docker or OCI archive (a tar)'
+            cand load 'Load images from a docker or OCI archive into the local store'
             cand containerd 'Configure containerd''s registry access (mirrors, TLS, credentials) safely'
             cand completion 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -209,6 +211,26 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'regctl;save'= {
+            cand -o 'The archive to write, or - for stdout'
+            cand --output 'The archive to write, or - for stdout'
+            cand --format 'Archive format'
+            cand --platform 'The image to take from a multi-platform one (docker format only) [default: this host''s]'
+            cand --store 'Local image store (an OCI image layout) [default: $REGCTL_STORE, or the data directory''s regctl/store]'
+            cand -v 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand --verbose 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'regctl;load'= {
+            cand -i 'The archive to read, or - for stdin: docker save output (any docker version), a docker-archive or oci-archive (skopeo), or ctr images export output'
+            cand --input 'The archive to read, or - for stdin: docker save output (any docker version), a docker-archive or oci-archive (skopeo), or ctr images export output'
+            cand --store 'Local image store (an OCI image layout) [default: $REGCTL_STORE, or the data directory''s regctl/store]'
+            cand -v 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand --verbose 'Show HTTP requests and responses on stderr (credentials are redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'regctl;containerd'= {
             cand -v 'Show HTTP requests and responses on stderr (credentials are redacted)'
             cand --verbose 'Show HTTP requests and responses on stderr (credentials are redacted)'
@@ -317,6 +339,8 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand tags 'List the tags of a repository'
             cand catalog 'List the repositories of a registry'
             cand delete 'Delete an image (a manifest, by digest) from the registry'
+            cand save 'Write images from the local store to a docker or OCI archive (a tar)'
+            cand load 'Load images from a docker or OCI archive into the local store'
             cand containerd 'Configure containerd''s registry access (mirrors, TLS, credentials) safely'
             cand completion 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -346,6 +370,10 @@ set edit:completion:arg-completer[regctl] = {|@words|
         &'regctl;help;catalog'= {
         }
         &'regctl;help;delete'= {
+        }
+        &'regctl;help;save'= {
+        }
+        &'regctl;help;load'= {
         }
         &'regctl;help;containerd'= {
             cand configure 'Configure how containerd (CRI) reaches a registry: mirror, TLS, credentials'

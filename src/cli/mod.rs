@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub mod archive;
 pub mod containerd;
 
 #[derive(Parser, Debug)]
@@ -54,6 +55,10 @@ pub enum Command {
     Catalog(CatalogArgs),
     /// Delete an image (a manifest, by digest) from the registry
     Delete(DeleteArgs),
+    /// Write images from the local store to a docker or OCI archive (a tar)
+    Save(archive::SaveArgs),
+    /// Load images from a docker or OCI archive into the local store
+    Load(archive::LoadArgs),
     /// Configure containerd's registry access (mirrors, TLS, credentials) safely
     Containerd(containerd::ContainerdArgs),
     /// Print a shell completion script

@@ -9,11 +9,13 @@ mod delete;
 mod digest;
 mod images;
 mod inspect;
+mod load;
 mod login;
 mod logout;
 mod pull;
 mod push;
 mod rmi;
+mod save;
 mod tag;
 mod tags;
 
@@ -35,6 +37,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Tags(args) => tags::run(args, verbose).await,
         Command::Catalog(args) => catalog::run(args, verbose).await,
         Command::Delete(args) => delete::run(args, verbose).await,
+        Command::Save(args) => save::run(args),
+        Command::Load(args) => load::run(args),
         Command::Containerd(args) => containerd::run(args, verbose).await,
         Command::Completion { shell } => completion::run(shell),
     }

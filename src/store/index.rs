@@ -88,6 +88,23 @@ impl Index {
         });
     }
 
+    /// Keeps an image that has no name (loaded from an archive that gave none): `images` does
+    /// not list it, but garbage collection treats it as a root.
+    pub fn add_unnamed(&mut self, digest: &Digest, media_type: &str, size: u64) {
+        let digest = digest.to_string();
+        if self.doc.manifests.iter().any(|e| e.digest == digest) {
+            return;
+        }
+        self.doc.manifests.push(ImageIndexEntry {
+            media_type: media_type.to_string(),
+            digest,
+            size: size as i64,
+            platform: None,
+            annotations: None,
+            artifact_type: None,
+        });
+    }
+
     pub fn remove(&mut self, name: &str) -> bool {
         let before = self.doc.manifests.len();
         self.doc.manifests.retain(|e| {

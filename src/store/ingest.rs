@@ -102,6 +102,22 @@ impl Ingest {
     /// Verifies and moves the blob into place. On a mismatch the partial file is deleted, so a
     /// lying registry cannot poison later attempts either.
     pub fn commit(self) -> Result<(), Error> {
+        self.verify()?;
+        let io_err = |source| Error::Io {
+            path: self.partial.clone(),
+            source,
+        };
+        self.file.sync_all().map_err(io_err)?;
+        fs::rename(&self.partial, &self.target).map_err(io_err)?;
+        if let Some(dir) = self.target.parent() {
+            File::open(dir).and_then(|d| d.sync_all()).map_err(io_err)?;
+        }
+        Ok(())
+    }
+
+    /// The checks of `commit` without the move, for callers that must know every blob of a
+    /// batch is good before any of them enters the store (an archive load).
+    pub fn verify(&self) -> Result<(), Error> {
         if self.hasher.len() != self.size {
             let reason = format!(
                 "got {} bytes, the manifest declares {}",
@@ -115,16 +131,12 @@ impl Ingest {
             let reason = format!("the content hashes to {actual}");
             return Err(self.fail(reason));
         }
-        let io_err = |source| Error::Io {
-            path: self.partial.clone(),
-            source,
-        };
-        self.file.sync_all().map_err(io_err)?;
-        fs::rename(&self.partial, &self.target).map_err(io_err)?;
-        if let Some(dir) = self.target.parent() {
-            File::open(dir).and_then(|d| d.sync_all()).map_err(io_err)?;
-        }
         Ok(())
+    }
+
+    /// Drops the partial file: the batch it belonged to failed, so there is nothing to resume.
+    pub fn abandon(self) {
+        let _ = fs::remove_file(&self.partial);
     }
 
     fn fail(&self, reason: String) -> Error {

@@ -6,6 +6,7 @@
 //! `index.json` changes only under an exclusive lock, by atomic rewrite. A crash or kill leaves
 //! at most a partial download in `.regctl/ingest/`, which the next pull resumes.
 
+pub mod archive;
 pub mod gc;
 pub mod index;
 pub mod ingest;
@@ -35,6 +36,10 @@ pub enum Error {
     MissingBlob(Digest),
     #[error(transparent)]
     Manifest(#[from] ManifestError),
+    /// A docker-archive or oci-archive that cannot be read or written; `path` is the file, or
+    /// `stdin` / `stdout`.
+    #[error("{path}: {reason}")]
+    Archive { path: String, reason: String },
 }
 
 impl Error {

@@ -279,22 +279,23 @@ fn describe_certificate_error(err: &rustls::CertificateError) -> String {
 
 fn log_request(request: &Request) {
     eprintln!("> {} {}", request.method(), request.url());
-    for (name, value) in request.headers() {
-        if is_secret_header(name) {
-            eprintln!("> {name}: <redacted>");
-        } else {
-            eprintln!("> {name}: {}", value.to_str().unwrap_or("<binary>"));
-        }
-    }
+    log_headers('>', request.headers());
 }
 
 fn log_response(response: &Response) {
     eprintln!("< {:?} {}", response.version(), response.status());
-    for (name, value) in response.headers() {
+    log_headers('<', response.headers());
+}
+
+fn log_headers(direction: char, headers: &reqwest::header::HeaderMap) {
+    for (name, value) in headers {
         if is_secret_header(name) {
-            eprintln!("< {name}: <redacted>");
+            eprintln!("{direction} {name}: <redacted>");
         } else {
-            eprintln!("< {name}: {}", value.to_str().unwrap_or("<binary>"));
+            eprintln!(
+                "{direction} {name}: {}",
+                value.to_str().unwrap_or("<binary>")
+            );
         }
     }
 }

@@ -1,0 +1,378 @@
+//! save / load against the real registry, with skopeo as the peer that must read what we write
+//! and write what we read.
+
+mod common;
+mod support;
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use common::{code, ok, stderr, stdout, unique, Home};
+use support::images::{layer, Image};
+
+fn skopeo(args: &[&str]) -> Output {
+    let out = Command::new("skopeo")
+        .args(args)
+        .output()
+        .expect("skopeo runs");
+    assert!(
+        out.status.success(),
+        "skopeo {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn json(bytes: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(bytes).unwrap()
+}
+
+/// A home with its own store, and a small image of two layers pulled into it.
+fn pulled(repo: &str) -> (Home, String, String, Image) {
+    let bed = support::bed();
+    let image = bed.push_layers(
+        &bed.plain_registry,
+        repo,
+        Some("v1"),
+        None,
+        ("linux", "amd64"),
+        vec![
+            layer(&format!("{repo}a"), 30_000),
+            layer(&format!("{repo}b"), 5_000),
+        ],
+        false,
+    );
+    let home = Home::new();
+    let store = home.dir.path().join("store").display().to_string();
+    let reference = format!("{}/{repo}:v1", bed.plain_registry);
+    ok(&home.run(&["pull", &reference, "--store", &store]));
+    (home, store, reference, image)
+}
+
+/// `regctl save REF… -o FILE --store STORE EXTRA…`
+fn save(home: &Home, store: &str, references: &[&str], file: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["save"];
+    args.extend(references);
+    args.extend(["-o", file.to_str().unwrap(), "--store", store]);
+    args.extend(extra);
+    home.run(&args)
+}
+
+fn images(home: &Home, store: &str) -> serde_json::Value {
+    let out = home.run(&["images", "--store", store, "--format", "json"]);
+    ok(&out);
+    json(&out.stdout)
+}
+
+/// The archive's members: path → content.
+fn members(path: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut archive = tar::Archive::new(File::open(path).unwrap());
+    archive
+        .entries()
+        .unwrap()
+        .map(|e| {
+            let mut e = e.unwrap();
+            let path = e.path().unwrap().display().to_string();
+            let mut content = Vec::new();
+            std::io::Read::read_to_end(&mut e, &mut content).unwrap();
+            (path, content)
+        })
+        .collect()
+}
+
+fn member(members: &[(String, Vec<u8>)], path: &str) -> serde_json::Value {
+    let (_, content) = members
+        .iter()
+        .find(|(p, _)| p == path)
+        .unwrap_or_else(|| panic!("no {path} in the archive"));
+    json(content)
+}
+
+fn blob_files(store: &str) -> Vec<PathBuf> {
+    std::fs::read_dir(Path::new(store).join("blobs/sha256"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect()
+}
+
+#[test]
+fn docker_and_oci_archives_skopeo_reads_and_we_read_back() {
+    let repo = unique("save");
+    let (home, store, reference, image) = pulled(&repo);
+    let layers: Vec<&str> = image.layers.iter().map(|(d, _)| d.as_str()).collect();
+    let second = format!("{reference}-again");
+    ok(&home.run(&["tag", &reference, &second, "--store", &store]));
+    let dir = home.dir.path();
+
+    // docker format, two names of one image: docker's files beside the OCI layout, shared blobs once.
+    let docker = dir.join("docker.tar");
+    let out = save(&home, &store, &[&reference, &second], &docker, &[]);
+    ok(&out);
+    assert_eq!(stdout(&out), "");
+    let inspect = skopeo(&[
+        "inspect",
+        &format!("docker-archive:{}:{reference}", docker.display()),
+    ]);
+    assert_eq!(json(&inspect.stdout)["Layers"], serde_json::json!(layers));
+    let tar = members(&docker);
+    let manifest = member(&tar, "manifest.json");
+    assert_eq!(manifest.as_array().unwrap().len(), 1);
+    assert_eq!(
+        manifest[0]["RepoTags"],
+        serde_json::json!([reference, second])
+    );
+    assert_eq!(
+        manifest[0]["Config"],
+        format!("blobs/sha256/{}", &image.config_digest[7..])
+    );
+    assert_eq!(member(&tar, "oci-layout")["imageLayoutVersion"], "1.0.0");
+    let index = member(&tar, "index.json");
+    assert_eq!(index["manifests"][0]["digest"], image.digest);
+    assert_eq!(
+        index["manifests"][0]["annotations"]["io.containerd.image.name"],
+        reference
+    );
+    assert_eq!(
+        index["manifests"][0]["annotations"]["org.opencontainers.image.ref.name"],
+        "v1"
+    );
+    assert!(member(&tar, "repositories").is_object());
+    // Manifest, config and two layers, once each.
+    let blobs = tar
+        .iter()
+        .filter(|(p, c)| p.starts_with("blobs/sha256/") && !c.is_empty());
+    assert_eq!(blobs.count(), 4);
+
+    // oci format: skopeo finds the image by its full name.
+    let oci = dir.join("oci.tar");
+    let out = save(&home, &store, &[&reference], &oci, &["--format", "oci"]);
+    ok(&out);
+    let inspect = skopeo(&[
+        "inspect",
+        &format!("oci-archive:{}:{reference}", oci.display()),
+    ]);
+    assert_eq!(json(&inspect.stdout)["Digest"], image.digest);
+    assert_eq!(json(&inspect.stdout)["Layers"], serde_json::json!(layers));
+
+    // Round trip: gone from the store, back from the archive with the same digest.
+    ok(&home.run(&["rmi", &reference, &second, "--store", &store]));
+    assert!(blob_files(&store).is_empty());
+    let out = home.run(&["load", "-i", oci.to_str().unwrap(), "--store", &store]);
+    ok(&out);
+    assert_eq!(stdout(&out), format!("Loaded image: {reference}\n"));
+    let list = images(&home, &store);
+    assert_eq!(list[0]["digest"], image.digest);
+    assert_eq!(list[0]["tag"], "v1");
+
+    // The docker archive through stdin, into a fresh store: both names, the same digest.
+    let other = dir.join("other").display().to_string();
+    let out = home
+        .command(&["load", "-i", "-", "--store", &other])
+        .stdin(File::open(&docker).unwrap())
+        .output()
+        .unwrap();
+    ok(&out);
+    assert_eq!(
+        stdout(&out),
+        format!("Loaded image: {reference}\nLoaded image: {second}\n")
+    );
+    let list = images(&home, &other);
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert!(list
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["digest"] == image.digest));
+    assert!(std::fs::read_dir(Path::new(&other).join(".regctl/ingest"))
+        .unwrap()
+        .next()
+        .is_none());
+
+    // To stdout: the same bytes as to a file.
+    let piped = dir.join("piped.tar");
+    let status = home
+        .command(&[
+            "save", &reference, "-o", "-", "--format", "oci", "--store", &store,
+        ])
+        .stdout(File::create(&piped).unwrap())
+        .stderr(Stdio::inherit())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(std::fs::read(&piped).unwrap(), std::fs::read(&oci).unwrap());
+}
+
+#[test]
+fn skopeo_docker_archive_loads_and_pushes() {
+    let bed = support::bed();
+    let plain = &bed.plain_registry;
+    let repo = unique("skopeo-src");
+    let image = bed.push_layers(
+        plain,
+        &repo,
+        Some("v1"),
+        None,
+        ("linux", "amd64"),
+        vec![layer(&repo, 20_000)],
+        true,
+    );
+    let home = Home::new();
+    let store = home.dir.path().join("store").display().to_string();
+    let archive = home.dir.path().join("skopeo.tar");
+    let name = format!("{plain}/{}:v2", unique("loaded"));
+    skopeo(&[
+        "copy",
+        "--src-tls-verify=false",
+        &format!("docker://{plain}/{repo}:v1"),
+        &format!("docker-archive:{}:{name}", archive.display()),
+    ]);
+    let out = home.run(&["load", "-i", archive.to_str().unwrap(), "--store", &store]);
+    ok(&out);
+    assert_eq!(stdout(&out), format!("Loaded image: {name}\n"));
+    let list = images(&home, &store);
+    assert_eq!(list[0]["repository"], name.rsplit_once(':').unwrap().0);
+    assert_eq!(list[0]["tag"], "v2");
+    assert_eq!(list[0]["platforms"], serde_json::json!(["linux/amd64"]));
+
+    let out = home.run(&["push", &name, "--store", &store]);
+    ok(&out);
+    let pushed = stdout(&out).trim().to_string();
+    let inspect = skopeo(&["inspect", "--tls-verify=false", &format!("docker://{name}")]);
+    let inspect = json(&inspect.stdout);
+    assert_eq!(inspect["Digest"], pushed);
+    assert_eq!(inspect["Layers"], serde_json::json!([image.layers[0].0]));
+    let raw = skopeo(&[
+        "inspect",
+        "--raw",
+        "--tls-verify=false",
+        &format!("docker://{name}"),
+    ]);
+    assert_eq!(
+        json(&raw.stdout)["mediaType"],
+        "application/vnd.docker.distribution.manifest.v2+json"
+    );
+}
+
+#[test]
+fn docker_archive_of_a_multi_platform_image_takes_one_platform() {
+    let bed = support::bed();
+    let repo = unique("multi-save");
+    let (index, platforms) = bed.push_index(
+        &bed.plain_registry,
+        &repo,
+        "1.0",
+        None,
+        &[("linux", "amd64"), ("linux", "arm64")],
+        4_000,
+        false,
+    );
+    let home = Home::new();
+    let store = home.dir.path().join("store").display().to_string();
+    let reference = format!("{}/{repo}:1.0", bed.plain_registry);
+    ok(&home.run(&["pull", &reference, "--store", &store, "--all-platforms"]));
+    let archive = home.dir.path().join("arm.tar");
+    ok(&save(
+        &home,
+        &store,
+        &[&reference],
+        &archive,
+        &["--platform", "linux/arm64"],
+    ));
+    let inspect = skopeo(&["inspect", &format!("docker-archive:{}", archive.display())]);
+    let inspect = json(&inspect.stdout);
+    assert_eq!(inspect["Architecture"], "arm64");
+    assert_eq!(
+        inspect["Layers"],
+        serde_json::json!([platforms[1].layers[0].0])
+    );
+
+    // The OCI format keeps the index, digest and all.
+    let oci = home.dir.path().join("all.tar");
+    ok(&save(
+        &home,
+        &store,
+        &[&reference],
+        &oci,
+        &["--format", "oci"],
+    ));
+    let raw = skopeo(&[
+        "inspect",
+        "--raw",
+        &format!("oci-archive:{}:{reference}", oci.display()),
+    ]);
+    assert_eq!(support::sha256_digest(&raw.stdout), index);
+
+    let s390x = home.dir.path().join("s390x.tar");
+    let out = save(
+        &home,
+        &store,
+        &[&reference],
+        &s390x,
+        &["--platform", "linux/s390x"],
+    );
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    assert!(!s390x.exists());
+}
+
+#[test]
+fn a_damaged_archive_adds_nothing() {
+    let repo = unique("damaged");
+    let (home, store, reference, image) = pulled(&repo);
+    let dir = home.dir.path();
+    let good = dir.join("good.tar");
+    ok(&save(&home, &store, &[&reference], &good, &[]));
+    let bytes = std::fs::read(&good).unwrap();
+
+    let fresh = dir.join("fresh").display().to_string();
+    ok(&home.run(&["images", "--store", &fresh]));
+    let index_before = std::fs::read(Path::new(&fresh).join("index.json")).unwrap();
+
+    // A flipped byte inside the big layer, a cut through it, and something that is no tar.
+    let layer = &image.layers[0].1;
+    let at = bytes
+        .windows(64)
+        .position(|w| w == &layer[20_000..20_064])
+        .expect("the layer is in the archive");
+    let mut flipped = bytes.clone();
+    flipped[at] ^= 0xff;
+    let cases = [
+        ("flipped", flipped, "hashes to"),
+        ("truncated", bytes[..at].to_vec(), "truncated"),
+        (
+            "garbage",
+            b"not a tar at all".repeat(100),
+            "not a tar archive",
+        ),
+    ];
+    for (name, content, says) in cases {
+        let path = dir.join(format!("{name}.tar"));
+        std::fs::write(&path, content).unwrap();
+        let out = home.run(&["load", "-i", path.to_str().unwrap(), "--store", &fresh]);
+        assert_eq!(code(&out), 1, "{name}: {}", stderr(&out));
+        assert_eq!(stderr(&out).lines().count(), 1, "{name}: {}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{name}: {}", stderr(&out));
+        assert_eq!(
+            std::fs::read(Path::new(&fresh).join("index.json")).unwrap(),
+            index_before
+        );
+        assert!(blob_files(&fresh).is_empty(), "{name}");
+        assert!(std::fs::read_dir(Path::new(&fresh).join(".regctl/ingest"))
+            .unwrap()
+            .next()
+            .is_none());
+    }
+
+    // A name the store lacks: exit 4, and no file, not even a temporary one.
+    let empty = dir.join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let out = save(
+        &home,
+        &store,
+        &[&reference, &format!("{reference}-missing")],
+        &empty.join("x.tar"),
+        &[],
+    );
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    assert!(std::fs::read_dir(&empty).unwrap().next().is_none());
+}
