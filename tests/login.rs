@@ -504,3 +504,38 @@ fn keyring_forced_where_there_is_none_is_a_clear_error() {
     assert!(stderr(&out).contains("--store file"), "{}", stderr(&out));
     assert!(!home.docker_config().exists());
 }
+
+#[test]
+fn client_certificates_from_flags_and_from_certs_d() {
+    let bed = support::bed();
+    let registry = bed.mtls_registry.as_str();
+    let repo = unique("mtls");
+    let home = Home::new();
+    // Without a client certificate the handshake fails: a TLS error, exit 5.
+    let out = home.run(&["tags", &format!("{registry}/{repo}"), "--ca-file", ca(bed)]);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    let cert = bed.client_cert.to_str().unwrap();
+    let key = bed.client_key.to_str().unwrap();
+    // With one, the registry answers (404: the repository does not exist yet).
+    let out = home.run(&[
+        "tags",
+        &format!("{registry}/{repo}"),
+        "--ca-file",
+        ca(bed),
+        "--cert-file",
+        cert,
+        "--key-file",
+        key,
+    ]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    // docker's layout: client.cert + client.key (+ ca.crt) in certs.d/<host:port>/.
+    let home = Home::new();
+    let dir = home.config_dir().join("certs.d").join(registry);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(&bed.ca_file, dir.join("ca.crt")).unwrap();
+    std::fs::copy(&bed.client_cert, dir.join("client.cert")).unwrap();
+    std::fs::copy(&bed.client_key, dir.join("client.key")).unwrap();
+    let out = home.run(&["tags", &format!("{registry}/{repo}")]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+}
