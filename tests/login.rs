@@ -539,3 +539,33 @@ fn client_certificates_from_flags_and_from_certs_d() {
     let out = home.run(&["tags", &format!("{registry}/{repo}")]);
     assert_eq!(code(&out), 4, "{}", stderr(&out));
 }
+
+#[test]
+fn https_proxy_is_honoured_and_no_proxy_bypasses_it() {
+    let bed = support::bed();
+    let proxy = support::proxy::ConnectProxy::start();
+    let repo = format!("private/{}", unique("proxied"));
+    bed.push_image(&bed.token_registry, &repo, "v1", Some(support::ADMIN));
+    let home = Home::new();
+    let mut cmd = home.command(&[
+        "login",
+        &bed.token_registry,
+        "-u",
+        "dev",
+        "--password-stdin",
+        "--ca-file",
+        ca(bed),
+    ]);
+    cmd.env("HTTPS_PROXY", &proxy.url).env_remove("NO_PROXY");
+    ok(&common::run(&mut cmd, Some("Dev12345\n")));
+    // The registry and its token service, each through a tunnel.
+    assert!(proxy.tunnels() >= 2, "{}", proxy.tunnels());
+    let before = proxy.tunnels();
+    let mut cmd = home.command(&["tags", &format!("{}/{repo}", bed.token_registry)]);
+    cmd.env("HTTPS_PROXY", &proxy.url)
+        .env("NO_PROXY", "127.0.0.1");
+    let out = common::run(&mut cmd, None);
+    ok(&out);
+    assert_eq!(stdout(&out), "v1\n");
+    assert_eq!(proxy.tunnels(), before);
+}
