@@ -162,7 +162,7 @@ def table(path, small, big):
             "rss": max(r[2] for r in v),
         }
 
-    tools = []
+    tools = ["regctl"] if any(k[0] == "regctl" for k in rows) else []
     for tool, _, _ in rows:
         if tool not in tools:
             tools.append(tool)
