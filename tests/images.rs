@@ -533,3 +533,36 @@ fn malformed_references_and_missing_images() {
     let out = home.run(&["push", "localhost:1/nothing:here", "--store", &store]);
     assert_eq!(code(&out), 4, "{}", stderr(&out));
 }
+
+#[test]
+fn blob_redirects_to_another_host_never_carry_credentials() {
+    let redirector = support::liar::start_redirector();
+    let home = Home::new();
+    let store = home.dir.path().join("store").display().to_string();
+    ok(&home.run_with_stdin(
+        &[
+            "login",
+            &redirector.addr,
+            "-u",
+            "someone",
+            "--password-stdin",
+        ],
+        Some("secret"),
+    ));
+    let out = home.run(&[
+        "pull",
+        &format!("{}/redir:v1", redirector.addr),
+        "--store",
+        &store,
+    ]);
+    ok(&out);
+    assert_eq!(stdout(&out).trim(), redirector.manifest_digest);
+    assert_eq!(
+        redirector.served.load(std::sync::atomic::Ordering::SeqCst),
+        1
+    );
+    assert_eq!(
+        redirector.leaked.load(std::sync::atomic::Ordering::SeqCst),
+        0
+    );
+}

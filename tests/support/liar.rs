@@ -1,12 +1,14 @@
-//! A registry that lies: it serves a manifest whose layer, when fetched, is other bytes than
-//! the digest says, and a tag whose manifest does not match the digest it announces. Plain
-//! HTTP on loopback, one request per connection.
+//! Registries that misbehave: one that lies about content (a layer whose bytes are not what
+//! the digest says, a tag whose manifest is not the digest it announces), and one that wants
+//! Basic auth and redirects blob downloads to "object storage" on another host, which records
+//! whether our credentials followed. Plain HTTP on loopback.
 
-use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
-use std::thread;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use super::sha256_digest;
+use super::tiny_http::{serve, Request, Response};
 
 pub struct Liar {
     pub addr: String,
@@ -16,74 +18,114 @@ pub struct Liar {
 
 const MANIFEST_TYPE: &str = "application/vnd.oci.image.manifest.v1+json";
 
-pub fn start() -> Liar {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
+/// A one-layer image: (config, layer, manifest).
+fn image(layer: &[u8]) -> (Vec<u8>, Vec<u8>) {
     let config =
         br#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}"#
             .to_vec();
-    let honest_layer = b"the layer the manifest promises".to_vec();
-    let evil_layer = b"something else entirely, same len".to_vec()[..honest_layer.len()].to_vec();
-    let layer_digest = sha256_digest(&honest_layer);
     let manifest = serde_json::json!({
         "schemaVersion": 2, "mediaType": MANIFEST_TYPE,
         "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": sha256_digest(&config), "size": config.len()},
-        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": layer_digest, "size": honest_layer.len()}],
+        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": sha256_digest(layer), "size": layer.len()}],
     })
     .to_string()
     .into_bytes();
+    (config, manifest)
+}
+
+fn not_found() -> Response {
+    Response::new(
+        "404 Not Found",
+        r#"{"errors":[{"code":"NOT_FOUND","message":"not here"}]}"#,
+    )
+}
+
+pub fn start() -> Liar {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let honest_layer = b"the layer the manifest promises".to_vec();
+    let evil_layer = b"something else entirely, same len"[..honest_layer.len()].to_vec();
+    let (config, manifest) = image(&honest_layer);
     let manifest_digest = sha256_digest(&manifest);
+    let layer_digest = sha256_digest(&honest_layer);
     let (config_path, layer_path) = (
         format!("/v2/lie/blobs/{}", sha256_digest(&config)),
         format!("/v2/lie/blobs/{layer_digest}"),
     );
-    thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut request_line = String::new();
-            if reader.read_line(&mut request_line).is_err() {
-                continue;
-            }
-            loop {
-                let mut header = String::new();
-                if reader
-                    .read_line(&mut header)
-                    .map(|n| n == 0)
-                    .unwrap_or(true)
-                    || header == "\r\n"
-                {
-                    break;
-                }
-            }
-            let path = request_line
-                .split_whitespace()
-                .nth(1)
-                .unwrap_or("")
-                .to_string();
-            let head = request_line.starts_with("HEAD");
-            let (status, content_type, digest, body): (&str, &str, Option<&str>, &[u8]) = match path.as_str() {
-                "/v2/" => ("200 OK", "application/json", None, b"{}"),
-                "/v2/lie/manifests/v1" => ("200 OK", MANIFEST_TYPE, Some(manifest_digest.as_str()), &manifest),
-                // Announces the honest manifest's digest, sends a different document.
-                "/v2/lie/manifests/swapped" => ("200 OK", MANIFEST_TYPE, Some(manifest_digest.as_str()), br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"x","digest":"sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855","size":0},"layers":[]}"#),
-                p if p == config_path => ("200 OK", "application/octet-stream", None, &config),
-                p if p == layer_path => ("200 OK", "application/octet-stream", None, &evil_layer),
-                _ => ("404 Not Found", "application/json", None, br#"{"errors":[{"code":"NOT_FOUND","message":"not here"}]}"#),
-            };
-            let mut out = stream;
-            let mut response = format!(
-                "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n",
-                body.len()
-            );
-            if let Some(d) = digest {
-                response.push_str(&format!("Docker-Content-Digest: {d}\r\n"));
-            }
-            response.push_str("\r\n");
-            let _ = out.write_all(response.as_bytes());
-            if !head {
-                let _ = out.write_all(body);
-            }
-        }
+    serve(listener, move |req: &Request| {
+        match req.path.as_str() {
+        "/v2/" => Response::new("200 OK", "{}"),
+        "/v2/lie/manifests/v1" => Response::new("200 OK", manifest.clone())
+            .header("Content-Type", MANIFEST_TYPE)
+            .header("Docker-Content-Digest", manifest_digest.clone()),
+        // Announces the honest manifest's digest, sends a different document.
+        "/v2/lie/manifests/swapped" => Response::new("200 OK", br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"x","digest":"sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855","size":0},"layers":[]}"#.to_vec())
+            .header("Content-Type", MANIFEST_TYPE)
+            .header("Docker-Content-Digest", manifest_digest.clone()),
+        p if p == config_path => Response::new("200 OK", config.clone()),
+        p if p == layer_path => Response::new("200 OK", evil_layer.clone()),
+        _ => not_found(),
+    }
     });
     Liar { addr, layer_digest }
+}
+
+pub struct Redirector {
+    /// The registry, "127.0.0.1:PORT"; its image is `redir:v1`.
+    pub addr: String,
+    pub manifest_digest: String,
+    /// Requests that reached the storage host carrying an Authorization header.
+    pub leaked: Arc<AtomicUsize>,
+    /// Requests the storage host served.
+    pub served: Arc<AtomicUsize>,
+}
+
+pub fn start_redirector() -> Redirector {
+    let storage = TcpListener::bind("127.0.0.1:0").unwrap();
+    let storage_port = storage.local_addr().unwrap().port();
+    let layer = b"layer bytes kept in object storage".to_vec();
+    let (config, manifest) = image(&layer);
+    let manifest_digest = sha256_digest(&manifest);
+    let (leaked, served) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let (l, s) = (leaked.clone(), served.clone());
+    let stored = layer.clone();
+    serve(storage, move |req: &Request| {
+        s.fetch_add(1, Ordering::SeqCst);
+        if req.header("authorization").is_some() {
+            l.fetch_add(1, Ordering::SeqCst);
+        }
+        Response::new("200 OK", stored.clone())
+    });
+    let registry = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = registry.local_addr().unwrap().to_string();
+    let (config_path, layer_path) = (
+        format!("/v2/redir/blobs/{}", sha256_digest(&config)),
+        format!("/v2/redir/blobs/{}", sha256_digest(&layer)),
+    );
+    let digest = manifest_digest.clone();
+    serve(registry, move |req: &Request| {
+        if req.header("authorization").is_none() {
+            return Response::new("401 Unauthorized", "")
+                .header("WWW-Authenticate", r#"Basic realm="redirector""#);
+        }
+        match req.path.as_str() {
+            "/v2/" => Response::new("200 OK", "{}"),
+            "/v2/redir/manifests/v1" => Response::new("200 OK", manifest.clone())
+                .header("Content-Type", MANIFEST_TYPE)
+                .header("Docker-Content-Digest", digest.clone()),
+            p if p == config_path => Response::new("200 OK", config.clone()),
+            // Another host name for the same machine: a different origin to the client.
+            p if p == layer_path => Response::new("307 Temporary Redirect", "").header(
+                "Location",
+                format!("http://localhost:{storage_port}/bucket/layer?sig=abc"),
+            ),
+            _ => not_found(),
+        }
+    });
+    Redirector {
+        addr,
+        manifest_digest,
+        leaked,
+        served,
+    }
 }
