@@ -292,3 +292,54 @@ fn legacy_mode_on_1x_serves_cri_pulls() {
         );
     }
 }
+
+#[test]
+fn remove_and_rollback_restart_containerd_too() {
+    let bed = support::bed();
+    let (private, _) = images();
+    on_each_release(|daemon, v| {
+        let home = Home::new();
+        let configure = [
+            "containerd",
+            "configure",
+            &bed.token_registry,
+            "--ca-file",
+            ca(bed),
+            "-u",
+            "dev",
+            "--password-stdin",
+        ];
+        ok(&regctl(&home, daemon, &configure, Some("Dev12345\n")));
+        daemon
+            .cri_pull(private)
+            .unwrap_or_else(|e| panic!("{v}: {e}"));
+
+        let out = regctl(
+            &home,
+            daemon,
+            &["containerd", "remove", &bed.token_registry],
+            None,
+        );
+        ok(&out);
+        assert_eq!(
+            stdout(&out),
+            "changed; containerd restarted and healthy\n",
+            "{v}"
+        );
+        assert!(
+            daemon.cri_pull(private).is_err(),
+            "{v}: pulled after remove"
+        );
+
+        let out = regctl(&home, daemon, &["containerd", "rollback"], None);
+        ok(&out);
+        assert_eq!(
+            stdout(&out),
+            "changed; containerd restarted and healthy\n",
+            "{v}"
+        );
+        daemon
+            .cri_pull(private)
+            .unwrap_or_else(|e| panic!("{v}: after rollback: {e}"));
+    });
+}
