@@ -105,9 +105,9 @@ pub fn apply(plan: &Plan, options: &Options) -> Result<Outcome, Error> {
             return Err(e);
         }
     }
-    remove_files(&plan.consumed);
     let files = plan.changes.iter().map(|c| c.path.clone()).collect();
     let (Some((restart, daemon)), Some(before)) = (restart, before) else {
+        remove_files(&plan.consumed);
         return Ok(Outcome::Written {
             files,
             restarted: false,
@@ -135,6 +135,8 @@ pub fn apply(plan: &Plan, options: &Options) -> Result<Outcome, Error> {
             Err(again) => Error::StillUnhealthy { reason, again },
         });
     }
+    // Only now: a rollback that failed must still find the backups it was rolling back to.
+    remove_files(&plan.consumed);
     Ok(Outcome::Written {
         files,
         restarted: true,
