@@ -315,6 +315,10 @@ fn bad_input_changes_nothing() {
             "containerd 1.x ignores",
         ),
     ] {
+        // What only a 1.x containerd refuses needs one installed.
+        if expect.contains("1.x") && Release::v1().is_none() {
+            continue;
+        }
         let copy = Copy::of(fixture);
         let before = copy.text();
         assert_refused(&copy, &configure(&copy, None, &[]), &before, expect);
@@ -345,6 +349,9 @@ fn bad_input_changes_nothing() {
         ),
     ];
     for (text, expect, extra) in cases {
+        if expect.starts_with("needs containerd 2.0") && Release::v1().is_none() {
+            continue;
+        }
         let copy = Copy::of("synthetic/dup-table-FATAL.toml");
         fs::write(&copy.config, text).unwrap();
         assert_refused(&copy, &configure(&copy, None, extra), text, expect);
