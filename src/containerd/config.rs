@@ -65,19 +65,7 @@ impl ConfigFile {
             let version = daemon.map_or(2, |d| d.max_config_version());
             format!("version = {version}\n")
         });
-        let doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
-            let offset = e.span().map_or(0, |s| s.start);
-            let before = &text[..offset.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let source = text.lines().nth(line - 1).unwrap_or_default().trim();
-            let source: String = source.chars().take(80).collect();
-            Error::Parse {
-                path: path.to_path_buf(),
-                line,
-                column: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
-                message: format!("{} at `{source}`", e.message().trim().replace('\n', "; ")),
-            }
-        })?;
+        let doc = toml_path::parse(path, &text)?;
         let version = match doc.get("version") {
             None => 1,
             Some(item) => item.as_integer().ok_or_else(|| Error::Invalid {

@@ -61,13 +61,7 @@ impl HostsFile {
             Err(e) => return Err(Error::io(format!("reading {}", path.display()))(e)),
         };
         let text = original.as_deref().unwrap_or_default();
-        let doc: DocumentMut = text
-            .parse()
-            .map_err(|e: toml_edit::TomlError| Error::Invalid {
-                path: path.to_path_buf(),
-                key: "(file)".into(),
-                problem: format!("not valid TOML: {}", e.message().trim().replace('\n', "; ")),
-            })?;
+        let doc = toml_path::parse(path, text)?;
         Ok(HostsFile {
             path: path.to_path_buf(),
             original,

@@ -5,7 +5,34 @@
 //! table it is inline. A replaced value keeps its spacing and trailing comment, and an equal
 //! value is not rewritten at all, so a second identical run changes nothing.
 
-use toml_edit::{InlineTable, Item, Table, Value};
+use std::path::Path;
+
+use toml_edit::{DocumentMut, InlineTable, Item, Table, Value};
+
+use super::Error;
+
+/// Parses `text` (the contents of `path`); an error names the line, column and the line itself.
+pub fn parse(path: &Path, text: &str) -> Result<DocumentMut, Error> {
+    text.parse().map_err(|e: toml_edit::TomlError| {
+        let offset = e.span().map_or(0, |s| s.start).min(text.len());
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let source: String = text
+            .lines()
+            .nth(line - 1)
+            .unwrap_or_default()
+            .trim()
+            .chars()
+            .take(80)
+            .collect();
+        Error::Parse {
+            path: path.to_path_buf(),
+            line,
+            column: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+            message: format!("{} at `{source}`", e.message().trim().replace('\n', "; ")),
+        }
+    })
+}
 
 /// The item at `path`, through header, dotted and inline tables alike.
 pub fn get<'a>(root: &'a Item, path: &[&str]) -> Option<&'a Item> {
@@ -168,7 +195,6 @@ impl GetMutPath for Item {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use toml_edit::DocumentMut;
 
     fn edit(text: &str, f: impl FnOnce(&mut Item)) -> String {
         let mut doc: DocumentMut = text.parse().unwrap();
