@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::config::{AuthSummary, ConfigFile};
+use super::config::{legacy_endpoint, AuthSummary, ConfigFile};
 use super::hosts::{self, HostsFile};
 use super::Error;
 use crate::reference::Registry;
@@ -155,8 +155,7 @@ fn from_legacy(config: &ConfigFile) -> Vec<RegistryView> {
         .map(|(host, urls)| {
             let mut urls = urls;
             // containerd falls back to the registry itself after its mirrors.
-            if let Ok(r) = Registry::parse(&host) {
-                let upstream = format!("https://{}", r.api_host());
+            if let Some(upstream) = legacy_endpoint(&host) {
                 if !urls.contains(&upstream) {
                     urls.push(upstream);
                 }
@@ -180,7 +179,10 @@ fn from_legacy(config: &ConfigFile) -> Vec<RegistryView> {
             views.push(RegistryView {
                 host: host.clone(),
                 source: config.path.clone(),
-                endpoints: vec![with_tls(plain_endpoint(config, &format!("https://{host}")))],
+                endpoints: legacy_endpoint(host)
+                    .map(|url| with_tls(plain_endpoint(config, &url)))
+                    .into_iter()
+                    .collect(),
             });
         }
     }
