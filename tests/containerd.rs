@@ -343,3 +343,33 @@ fn remove_and_rollback_restart_containerd_too() {
             .unwrap_or_else(|e| panic!("{v}: after rollback: {e}"));
     });
 }
+
+#[test]
+fn basic_auth_registry_serves_cri_pulls() {
+    let bed = support::bed();
+    let image = bed
+        .push_image(
+            &bed.basic_registry,
+            "team/ctrd-basic",
+            "v1",
+            Some(support::DEV),
+        )
+        .reference;
+    on_each_release(|daemon, v| {
+        let home = Home::new();
+        let args = [
+            "containerd",
+            "configure",
+            &bed.basic_registry,
+            "--ca-file",
+            ca(bed),
+            "-u",
+            "robot$ci",
+            "--password-stdin",
+        ];
+        ok(&regctl(&home, daemon, &args, Some("Robot12345\n")));
+        daemon
+            .cri_pull(&image)
+            .unwrap_or_else(|e| panic!("{v}: CRI pull of {image}: {e}\n{}", daemon.log()));
+    });
+}
