@@ -504,3 +504,68 @@ fn keyring_forced_where_there_is_none_is_a_clear_error() {
     assert!(stderr(&out).contains("--store file"), "{}", stderr(&out));
     assert!(!home.docker_config().exists());
 }
+
+#[test]
+fn client_certificates_from_flags_and_from_certs_d() {
+    let bed = support::bed();
+    let registry = bed.mtls_registry.as_str();
+    let repo = unique("mtls");
+    let home = Home::new();
+    // Without a client certificate the handshake fails: a TLS error, exit 5.
+    let out = home.run(&["tags", &format!("{registry}/{repo}"), "--ca-file", ca(bed)]);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    let cert = bed.client_cert.to_str().unwrap();
+    let key = bed.client_key.to_str().unwrap();
+    // With one, the registry answers (404: the repository does not exist yet).
+    let out = home.run(&[
+        "tags",
+        &format!("{registry}/{repo}"),
+        "--ca-file",
+        ca(bed),
+        "--cert-file",
+        cert,
+        "--key-file",
+        key,
+    ]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    // docker's layout: client.cert + client.key (+ ca.crt) in certs.d/<host:port>/.
+    let home = Home::new();
+    let dir = home.config_dir().join("certs.d").join(registry);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(&bed.ca_file, dir.join("ca.crt")).unwrap();
+    std::fs::copy(&bed.client_cert, dir.join("client.cert")).unwrap();
+    std::fs::copy(&bed.client_key, dir.join("client.key")).unwrap();
+    let out = home.run(&["tags", &format!("{registry}/{repo}")]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+}
+
+#[test]
+fn https_proxy_is_honoured_and_no_proxy_bypasses_it() {
+    let bed = support::bed();
+    let proxy = support::proxy::ConnectProxy::start();
+    let repo = format!("private/{}", unique("proxied"));
+    bed.push_image(&bed.token_registry, &repo, "v1", Some(support::ADMIN));
+    let home = Home::new();
+    let mut cmd = home.command(&[
+        "login",
+        &bed.token_registry,
+        "-u",
+        "dev",
+        "--password-stdin",
+        "--ca-file",
+        ca(bed),
+    ]);
+    cmd.env("HTTPS_PROXY", &proxy.url).env_remove("NO_PROXY");
+    ok(&common::run(&mut cmd, Some("Dev12345\n")));
+    // The registry and its token service, each through a tunnel.
+    assert!(proxy.tunnels() >= 2, "{}", proxy.tunnels());
+    let before = proxy.tunnels();
+    let mut cmd = home.command(&["tags", &format!("{}/{repo}", bed.token_registry)]);
+    cmd.env("HTTPS_PROXY", &proxy.url)
+        .env("NO_PROXY", "127.0.0.1");
+    let out = common::run(&mut cmd, None);
+    ok(&out);
+    assert_eq!(stdout(&out), "v1\n");
+    assert_eq!(proxy.tunnels(), before);
+}

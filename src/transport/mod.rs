@@ -35,6 +35,8 @@ pub enum Error {
         reason: String,
         certs_dir: PathBuf,
     },
+    #[error("TLS handshake with {host} failed: {reason}; if the registry wants a client certificate, pass --cert-file and --key-file or put client.cert and client.key in its certs.d directory")]
+    Handshake { host: String, reason: String },
     #[error("{host} does not speak TLS; if it is meant to be reached over plain HTTP, pass --plain-http")]
     NotTls { host: String },
     #[error("cannot connect to {host}: {reason}")]
@@ -197,9 +199,9 @@ impl Transport {
                     certs_dir: crate::config::config_dir().join("certs.d"),
                 },
                 rustls::Error::InvalidMessage(_) => Error::NotTls { host },
-                other => Error::Connect {
+                other => Error::Handshake {
                     host,
-                    reason: format!("TLS handshake failed: {other}"),
+                    reason: other.to_string(),
                 },
             };
         }

@@ -80,6 +80,25 @@ impl TestCa {
         })
     }
 
+    /// A client certificate (for mutual TLS) with a fresh ECDSA key.
+    pub fn client_cert(&self) -> Result<ServerCert, BoxError> {
+        let mut params = CertificateParams::new(Vec::<String>::new())?;
+        params
+            .distinguished_name
+            .push(DnType::CommonName, "regctl test client");
+        params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+        validity(&mut params);
+        let key = KeyPair::generate()?;
+        let cert = params.signed_by(&key, &self.issuer)?;
+        Ok(ServerCert {
+            cert_pem: cert.pem(),
+            key_pem: key.serialize_pem(),
+            cert_der: cert.der().clone(),
+            key_der: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+        })
+    }
+
     /// A certificate (DER) for a public key held elsewhere (the token service's RSA key), given
     /// as a DER SubjectPublicKeyInfo.
     pub fn signing_cert(&self, spki_der: &[u8], common_name: &str) -> Result<Vec<u8>, BoxError> {

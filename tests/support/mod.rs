@@ -58,6 +58,11 @@ pub struct TestBed {
     pub basic_registry: String,
     /// "127.0.0.1:PORT": plain HTTP, no auth.
     pub plain_registry: String,
+    /// "127.0.0.1:PORT": TLS that requires a client certificate signed by the test CA, no auth.
+    pub mtls_registry: String,
+    /// A client certificate and key (PEM) the mTLS registry accepts.
+    pub client_cert: PathBuf,
+    pub client_key: PathBuf,
     /// "https://127.0.0.1:PORT/service/token".
     pub realm: String,
     /// A docker/containerd style `certs.d` dir: `<certs_d>/<host:port>/ca.crt` for both TLS
@@ -148,6 +153,11 @@ fn setup(rt: &tokio::runtime::Runtime) -> Result<TestBed, BoxError> {
     let key_file = tls_dir.join("server.key");
     fs::write(&cert_file, &server.cert_pem)?;
     fs::write(&key_file, &server.key_pem)?;
+    let client = ca.client_cert()?;
+    let client_cert = tls_dir.join("client.cert");
+    let client_key = tls_dir.join("client.key");
+    fs::write(&client_cert, &client.cert_pem)?;
+    fs::write(&client_key, &client.key_pem)?;
 
     // The token service's port is needed for the token registry's realm: bind it first.
     let token_listener = std::net::TcpListener::bind("127.0.0.1:0")?;
@@ -162,6 +172,7 @@ fn setup(rt: &tokio::runtime::Runtime) -> Result<TestBed, BoxError> {
         registry::Spec {
             name: "token-registry",
             tls: Some((cert_file.clone(), key_file.clone())),
+            client_ca: None,
             auth: registry::Auth::Token {
                 realm: realm.clone(),
                 service: SERVICE.into(),
@@ -172,11 +183,19 @@ fn setup(rt: &tokio::runtime::Runtime) -> Result<TestBed, BoxError> {
         registry::Spec {
             name: "basic-registry",
             tls: Some((cert_file.clone(), key_file.clone())),
+            client_ca: None,
             auth: registry::Auth::Htpasswd(htpasswd),
         },
         registry::Spec {
             name: "plain-registry",
             tls: None,
+            client_ca: None,
+            auth: registry::Auth::None,
+        },
+        registry::Spec {
+            name: "mtls-registry",
+            tls: Some((cert_file.clone(), key_file.clone())),
+            client_ca: Some(ca_file.clone()),
             auth: registry::Auth::None,
         },
     ];
@@ -236,6 +255,7 @@ fn setup(rt: &tokio::runtime::Runtime) -> Result<TestBed, BoxError> {
     let token_registry = addr_of("token-registry");
     let basic_registry = addr_of("basic-registry");
     let plain_registry = addr_of("plain-registry");
+    let mtls_registry = addr_of("mtls-registry");
 
     // Prove each server answers HTTP as expected before handing the bed out.
     let probe = rt.block_on(probe_all(
@@ -274,6 +294,9 @@ fn setup(rt: &tokio::runtime::Runtime) -> Result<TestBed, BoxError> {
         token_registry,
         basic_registry,
         plain_registry,
+        mtls_registry,
+        client_cert,
+        client_key,
         realm,
         certs_d,
         startup: t0.elapsed(),

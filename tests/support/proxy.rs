@@ -127,3 +127,63 @@ fn answer_status(mut client: TcpStream, code: u16) {
     let _ = client.write_all(response.as_bytes());
     let _ = client.shutdown(Shutdown::Both);
 }
+
+/// An HTTP `CONNECT` proxy (what `HTTPS_PROXY` points at) that counts the tunnels it opened.
+pub struct ConnectProxy {
+    /// "http://127.0.0.1:PORT"
+    pub url: String,
+    tunnels: Arc<AtomicUsize>,
+}
+
+impl ConnectProxy {
+    pub fn start() -> ConnectProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a proxy port");
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let tunnels = Arc::new(AtomicUsize::new(0));
+        let counter = tunnels.clone();
+        thread::spawn(move || {
+            for mut client in listener.incoming().flatten() {
+                let counter = counter.clone();
+                thread::spawn(move || {
+                    let mut head = Vec::new();
+                    let mut byte = [0u8; 1];
+                    while !head.ends_with(b"\r\n\r\n") {
+                        match client.read(&mut byte) {
+                            Ok(1) => head.push(byte[0]),
+                            _ => return,
+                        }
+                    }
+                    let head = String::from_utf8_lossy(&head).into_owned();
+                    let Some(target) = head
+                        .strip_prefix("CONNECT ")
+                        .and_then(|r| r.split(' ').next())
+                    else {
+                        let _ = client.write_all(
+                            b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n",
+                        );
+                        return;
+                    };
+                    let Ok(server) = TcpStream::connect(target) else {
+                        let _ = client
+                            .write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
+                        return;
+                    };
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    let _ = client.write_all(b"HTTP/1.1 200 Connection Established\r\n\r\n");
+                    relay(
+                        client,
+                        server,
+                        Fault::DropAfter(usize::MAX),
+                        0,
+                        Arc::new(AtomicUsize::new(0)),
+                    );
+                });
+            }
+        });
+        ConnectProxy { url, tunnels }
+    }
+
+    pub fn tunnels(&self) -> usize {
+        self.tunnels.load(Ordering::SeqCst)
+    }
+}

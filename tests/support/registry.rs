@@ -37,6 +37,8 @@ pub struct Spec {
     pub name: &'static str,
     /// (certificate PEM file, key PEM file); None = plain HTTP.
     pub tls: Option<(PathBuf, PathBuf)>,
+    /// Require client certificates signed by this CA (mutual TLS).
+    pub client_ca: Option<PathBuf>,
     pub auth: Auth,
 }
 
@@ -81,6 +83,9 @@ fn config(spec: &Spec, addr: SocketAddr, storage: &Path) -> String {
             yaml_path(cert),
             yaml_path(key)
         );
+        if let Some(ca) = &spec.client_ca {
+            c += &format!("    clientcas:\n      - {}\n", yaml_path(ca));
+        }
     }
     match &spec.auth {
         Auth::None => {}
