@@ -569,3 +569,31 @@ fn https_proxy_is_honoured_and_no_proxy_bypasses_it() {
     assert_eq!(stdout(&out), "v1\n");
     assert_eq!(proxy.tunnels(), before);
 }
+
+#[test]
+fn a_token_refused_as_expired_is_renewed_once() {
+    let bed = support::bed();
+    let user = unique("lapsed");
+    bed.add_user(&user, "pw", &[("private", "pull")]);
+    let repo = format!("private/{}", unique("lapse"));
+    bed.push_image(&bed.token_registry, &repo, "v1", Some(support::ADMIN));
+    let home = Home::new();
+    ok(&login(
+        &home,
+        &bed.token_registry,
+        &user,
+        "pw",
+        &["--ca-file", ca(bed)],
+    ));
+    let before = bed.token_requests_of(Some(&user)).len();
+    bed.expire_next_tokens(&user, 1);
+    let out = home.run(&["tags", &format!("{}/{repo}", bed.token_registry)]);
+    ok(&out);
+    assert_eq!(stdout(&out), "v1\n");
+    // One token refused by the registry, one fresh one: exactly one re-challenge.
+    assert_eq!(bed.token_requests_of(Some(&user)).len() - before, 2);
+    // A token service that keeps issuing dead tokens ends in exit 3, not a loop.
+    bed.expire_next_tokens(&user, 100);
+    let out = home.run(&["tags", &format!("{}/{repo}", bed.token_registry)]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+}

@@ -408,6 +408,11 @@ impl TestBed {
         self.service.add_user(name, password, perms);
     }
 
+    /// The next `count` tokens of `user` arrive already expired (see TokenService::expire_next).
+    pub fn expire_next_tokens(&self, user: &str, count: usize) {
+        self.service.expire_next(user, count);
+    }
+
     /// Every token request the service answered (successful or not), in order.
     pub fn token_requests(&self) -> Vec<TokenRequest> {
         self.service.requests()

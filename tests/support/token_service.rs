@@ -66,6 +66,8 @@ struct User {
 
 struct State {
     users: HashMap<String, User>,
+    /// Users whose next tokens are issued already expired (a token that lapsed in flight).
+    expire_next: HashMap<String, usize>,
     refresh_tokens: HashMap<String, String>,
     log: Vec<TokenRequest>,
 }
@@ -131,6 +133,7 @@ impl TokenService {
             state: Mutex::new(State {
                 users: HashMap::new(),
                 refresh_tokens: HashMap::new(),
+                expire_next: HashMap::new(),
                 log: Vec::new(),
             }),
             signer: SigningKey::<Sha256>::new(key),
@@ -165,6 +168,15 @@ impl TokenService {
     /// `pull,push` or `*`; project `*` stands for every repository.
     pub fn add_user(&self, name: &str, password: &str, perms: &[(&str, &str)]) {
         self.insert_user(name, password, perms, false);
+    }
+
+    /// The next `count` tokens issued to `user` are already expired when issued, while the
+    /// response still says `expires_in: 300`: the registry refuses them and the client must
+    /// re-challenge.
+    pub fn expire_next(&self, user: &str, count: usize) {
+        lock(&self.state)
+            .expire_next
+            .insert(user.to_string(), count);
     }
 
     pub fn requests(&self) -> Vec<TokenRequest> {
@@ -235,7 +247,22 @@ impl TokenService {
     }
 
     fn jwt(&self, subject: &str, audience: &str, access: Vec<Value>) -> String {
-        let now = now_secs();
+        let expired = {
+            let mut state = lock(&self.state);
+            match state.expire_next.get_mut(subject) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    true
+                }
+                _ => false,
+            }
+        };
+        // Well past any clock-skew leeway the registry allows.
+        let now = if expired {
+            now_secs() - 3600
+        } else {
+            now_secs()
+        };
         let header = json!({"typ": "JWT", "alg": "RS256", "x5c": [self.x5c]});
         let claims = json!({
             "iss": ISSUER,
