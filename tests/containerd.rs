@@ -373,3 +373,41 @@ fn basic_auth_registry_serves_cri_pulls() {
             .unwrap_or_else(|e| panic!("{v}: CRI pull of {image}: {e}\n{}", daemon.log()));
     });
 }
+
+#[test]
+fn cri_that_was_failing_before_does_not_count_against_the_change() {
+    let bed = support::bed();
+    // As kind's config outside kind: a base runtime spec that is not there fails CRI's runtime.
+    for release in [Release::v1(), Release::v2()].into_iter().flatten() {
+        let extra = if release.major >= 2 {
+            "\n[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc]\n  runtime_type = 'io.containerd.runc.v2'\n  base_runtime_spec = '/nonexistent/cri-base.json'\n"
+        } else {
+            "\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n  base_runtime_spec = \"/nonexistent/cri-base.json\"\n"
+        };
+        let daemon = Daemon::start_with(&release, extra);
+        let v = &release.version;
+        let cri = daemon.plugins().unwrap();
+        let failing = cri.lines().any(|l| {
+            l.starts_with("io.containerd.grpc.v1 ")
+                && l.contains(" cri ")
+                && !l.trim_end().ends_with("ok")
+        });
+        assert!(failing, "{v}: CRI is not failing:\n{cri}");
+        let home = Home::new();
+        let args = [
+            "containerd",
+            "configure",
+            &bed.token_registry,
+            "--ca-file",
+            ca(bed),
+            "--no-auth",
+        ];
+        let out = regctl(&home, &daemon, &args, None);
+        ok(&out);
+        assert_eq!(
+            stdout(&out),
+            "changed; containerd restarted and healthy\n",
+            "{v}"
+        );
+    }
+}
