@@ -310,7 +310,7 @@ pub fn rollback_plan(config: &Path, hosts_dirs: &[PathBuf]) -> Result<Plan, Erro
 }
 
 /// A unified diff of every change, with secrets and private keys left out.
-pub fn diff(plan: &Plan) -> String {
+fn diff(plan: &Plan) -> String {
     let mut out = String::new();
     for change in &plan.changes {
         let name = change.path.display().to_string();
@@ -346,7 +346,7 @@ pub fn diff(plan: &Plan) -> String {
 }
 
 /// Replaces the string values of `password`, `identitytoken` and `auth` keys on one line.
-pub fn redact(line: &str) -> String {
+fn redact(line: &str) -> String {
     const SECRET_KEYS: [&str; 3] = ["password", "identitytoken", "auth"];
     let bytes = line.as_bytes();
     let mut out = String::with_capacity(line.len());
