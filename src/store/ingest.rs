@@ -16,7 +16,13 @@ pub struct Ingest {
     hasher: Hasher,
     expected: Digest,
     size: u64,
+    /// Bytes up to which writeback to disk has been started (see `write`).
+    flushed: u64,
 }
+
+/// Writeback is started every this many bytes, so that `commit`'s fsync finds the blob mostly
+/// on disk already instead of writing all of it while the transfer waits.
+const WRITEBACK_EVERY: u64 = 8 << 20;
 
 impl Ingest {
     /// Opens (or resumes) the partial file. An exclusive lock on it keeps two regctl processes
@@ -56,6 +62,7 @@ impl Ingest {
             hasher,
             expected,
             size,
+            flushed: 0,
         };
         if ingest.hasher.len() > size {
             ingest.reset()?;
@@ -83,6 +90,7 @@ impl Ingest {
                 source,
             })?;
         self.hasher = Hasher::default();
+        self.flushed = 0;
         Ok(())
     }
 
@@ -96,6 +104,11 @@ impl Ingest {
             source,
         })?;
         self.hasher.update(bytes);
+        let written = self.hasher.len();
+        if written - self.flushed >= WRITEBACK_EVERY {
+            start_writeback(&self.file, self.flushed, written - self.flushed);
+            self.flushed = written;
+        }
         Ok(())
     }
 
@@ -147,3 +160,23 @@ impl Ingest {
         }
     }
 }
+
+/// Asks the kernel to start writing `len` bytes from `offset` to disk, without waiting. Only a
+/// hint that overlaps disk writes with the download: durability still comes from `commit`'s
+/// fsync, so a failure here is ignored.
+#[cfg(target_os = "linux")]
+fn start_writeback(file: &File, offset: u64, len: u64) {
+    use std::os::fd::AsRawFd;
+    // SAFETY: a plain syscall on a descriptor we own; no memory is passed.
+    unsafe {
+        libc::sync_file_range(
+            file.as_raw_fd(),
+            offset as libc::off64_t,
+            len as libc::off64_t,
+            libc::SYNC_FILE_RANGE_WRITE,
+        );
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn start_writeback(_file: &File, _offset: u64, _len: u64) {}

@@ -68,7 +68,10 @@ pub async fn pull(
                 return Ok(());
             }
             blobs::fetch(client, repository, &blob, &mut ingest, scopes, &mut bar).await?;
-            ingest.commit()?;
+            // fsync and rename block: off the async workers, so other blobs keep streaming.
+            tokio::task::spawn_blocking(move || ingest.commit())
+                .await
+                .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))?;
             bar.done("pulled");
             Ok::<(), Error>(())
         }
