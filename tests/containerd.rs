@@ -292,3 +292,122 @@ fn legacy_mode_on_1x_serves_cri_pulls() {
         );
     }
 }
+
+#[test]
+fn remove_and_rollback_restart_containerd_too() {
+    let bed = support::bed();
+    let (private, _) = images();
+    on_each_release(|daemon, v| {
+        let home = Home::new();
+        let configure = [
+            "containerd",
+            "configure",
+            &bed.token_registry,
+            "--ca-file",
+            ca(bed),
+            "-u",
+            "dev",
+            "--password-stdin",
+        ];
+        ok(&regctl(&home, daemon, &configure, Some("Dev12345\n")));
+        daemon
+            .cri_pull(private)
+            .unwrap_or_else(|e| panic!("{v}: {e}"));
+
+        let out = regctl(
+            &home,
+            daemon,
+            &["containerd", "remove", &bed.token_registry],
+            None,
+        );
+        ok(&out);
+        assert_eq!(
+            stdout(&out),
+            "changed; containerd restarted and healthy\n",
+            "{v}"
+        );
+        assert!(
+            daemon.cri_pull(private).is_err(),
+            "{v}: pulled after remove"
+        );
+
+        let out = regctl(&home, daemon, &["containerd", "rollback"], None);
+        ok(&out);
+        assert_eq!(
+            stdout(&out),
+            "changed; containerd restarted and healthy\n",
+            "{v}"
+        );
+        daemon
+            .cri_pull(private)
+            .unwrap_or_else(|e| panic!("{v}: after rollback: {e}"));
+    });
+}
+
+#[test]
+fn basic_auth_registry_serves_cri_pulls() {
+    let bed = support::bed();
+    let image = bed
+        .push_image(
+            &bed.basic_registry,
+            "team/ctrd-basic",
+            "v1",
+            Some(support::DEV),
+        )
+        .reference;
+    on_each_release(|daemon, v| {
+        let home = Home::new();
+        let args = [
+            "containerd",
+            "configure",
+            &bed.basic_registry,
+            "--ca-file",
+            ca(bed),
+            "-u",
+            "robot$ci",
+            "--password-stdin",
+        ];
+        ok(&regctl(&home, daemon, &args, Some("Robot12345\n")));
+        daemon
+            .cri_pull(&image)
+            .unwrap_or_else(|e| panic!("{v}: CRI pull of {image}: {e}\n{}", daemon.log()));
+    });
+}
+
+#[test]
+fn cri_that_was_failing_before_does_not_count_against_the_change() {
+    let bed = support::bed();
+    // As kind's config outside kind: a base runtime spec that is not there fails CRI's runtime.
+    for release in [Release::v1(), Release::v2()].into_iter().flatten() {
+        let extra = if release.major >= 2 {
+            "\n[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc]\n  runtime_type = 'io.containerd.runc.v2'\n  base_runtime_spec = '/nonexistent/cri-base.json'\n"
+        } else {
+            "\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n  base_runtime_spec = \"/nonexistent/cri-base.json\"\n"
+        };
+        let daemon = Daemon::start_with(&release, extra);
+        let v = &release.version;
+        let cri = daemon.plugins().unwrap();
+        let failing = cri.lines().any(|l| {
+            l.starts_with("io.containerd.grpc.v1 ")
+                && l.contains(" cri ")
+                && !l.trim_end().ends_with("ok")
+        });
+        assert!(failing, "{v}: CRI is not failing:\n{cri}");
+        let home = Home::new();
+        let args = [
+            "containerd",
+            "configure",
+            &bed.token_registry,
+            "--ca-file",
+            ca(bed),
+            "--no-auth",
+        ];
+        let out = regctl(&home, &daemon, &args, None);
+        ok(&out);
+        assert_eq!(
+            stdout(&out),
+            "changed; containerd restarted and healthy\n",
+            "{v}"
+        );
+    }
+}

@@ -315,6 +315,10 @@ fn bad_input_changes_nothing() {
             "containerd 1.x ignores",
         ),
     ] {
+        // What only a 1.x containerd refuses needs one installed.
+        if expect.contains("1.x") && Release::v1().is_none() {
+            continue;
+        }
         let copy = Copy::of(fixture);
         let before = copy.text();
         assert_refused(&copy, &configure(&copy, None, &[]), &before, expect);
@@ -345,6 +349,9 @@ fn bad_input_changes_nothing() {
         ),
     ];
     for (text, expect, extra) in cases {
+        if expect.starts_with("needs containerd 2.0") && Release::v1().is_none() {
+            continue;
+        }
         let copy = Copy::of("synthetic/dup-table-FATAL.toml");
         fs::write(&copy.config, text).unwrap();
         assert_refused(&copy, &configure(&copy, None, extra), text, expect);
@@ -659,4 +666,67 @@ fn show_reads_the_legacy_tables_too() {
         "{}",
         stdout(&out)
     );
+}
+
+/// A copy of the shared hosts.toml examples, as a hosts directory.
+fn copy_certs_d(into: &Path) -> PathBuf {
+    let src = fixtures().join("synthetic/certs.d");
+    let dest = into.join("certs.d");
+    for entry in fs::read_dir(&src).unwrap().flatten() {
+        let dir = dest.join(entry.file_name());
+        fs::create_dir_all(&dir).unwrap();
+        fs::copy(entry.path().join("hosts.toml"), dir.join("hosts.toml")).unwrap();
+    }
+    dest
+}
+
+#[test]
+fn existing_hosts_files_are_shown_and_edited_in_place() {
+    let copy = Copy::of("aks-agentbaker-containerd1-rendered.toml");
+    let certs_d = copy_certs_d(copy.dir.path());
+    let config = copy.config.to_string_lossy().into_owned();
+    let report = show_json(&config);
+    let problems = report["problems"].to_string();
+    assert!(
+        problems.contains("reg-serveronly.example.com/hosts.toml has no [host] table"),
+        "{problems}"
+    );
+    assert!(
+        problems.contains("unknown capability `fetch`"),
+        "{problems}"
+    );
+    let hosts: Vec<&str> = report["registries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["host"].as_str().unwrap())
+        .collect();
+    assert!(
+        hosts.contains(&"reg.example.com:5000") && hosts.contains(&"_default"),
+        "{hosts:?}"
+    );
+
+    // docker.io already has a mirror with a header: ours is added after it, the header stays.
+    let hub = certs_d.join("docker.io/hosts.toml");
+    let before = fs::read_to_string(&hub).unwrap();
+    let out = regctl(
+        None,
+        &[
+            "containerd",
+            "configure",
+            "127.0.0.1:5000",
+            "--mirror-of",
+            "docker.io",
+            "--config",
+            &config,
+            "--no-restart",
+            "--insecure",
+            "--no-auth",
+        ],
+        None,
+    );
+    ok(&out);
+    let after = fs::read_to_string(&hub).unwrap();
+    assert!(after.starts_with(&before), "{after}");
+    assert!(after.ends_with("\n[host.\"https://127.0.0.1:5000\"]\ncapabilities = [\"pull\", \"resolve\"]\nskip_verify = true\n"), "{after}");
 }

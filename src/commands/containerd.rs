@@ -105,7 +105,7 @@ fn auth_change(
 fn show(args: ShowArgs) -> anyhow::Result<()> {
     let installed = Installed::find();
     let config = ConfigFile::load(&args.config, installed.and_then(|i| i.version))?;
-    let report = show::report(&config)?;
+    let report = show::report(&config);
     match args.format {
         OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
         OutputFormat::Text => print!("{}", show::render_text(&report)),

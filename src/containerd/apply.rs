@@ -105,9 +105,9 @@ pub fn apply(plan: &Plan, options: &Options) -> Result<Outcome, Error> {
             return Err(e);
         }
     }
-    remove_files(&plan.consumed);
     let files = plan.changes.iter().map(|c| c.path.clone()).collect();
     let (Some((restart, daemon)), Some(before)) = (restart, before) else {
+        remove_files(&plan.consumed);
         return Ok(Outcome::Written {
             files,
             restarted: false,
@@ -135,6 +135,8 @@ pub fn apply(plan: &Plan, options: &Options) -> Result<Outcome, Error> {
             Err(again) => Error::StillUnhealthy { reason, again },
         });
     }
+    // Only now: a rollback that failed must still find the backups it was rolling back to.
+    remove_files(&plan.consumed);
     Ok(Outcome::Written {
         files,
         restarted: true,
@@ -308,7 +310,7 @@ pub fn rollback_plan(config: &Path, hosts_dirs: &[PathBuf]) -> Result<Plan, Erro
 }
 
 /// A unified diff of every change, with secrets and private keys left out.
-pub fn diff(plan: &Plan) -> String {
+fn diff(plan: &Plan) -> String {
     let mut out = String::new();
     for change in &plan.changes {
         let name = change.path.display().to_string();
@@ -344,7 +346,7 @@ pub fn diff(plan: &Plan) -> String {
 }
 
 /// Replaces the string values of `password`, `identitytoken` and `auth` keys on one line.
-pub fn redact(line: &str) -> String {
+fn redact(line: &str) -> String {
     const SECRET_KEYS: [&str; 3] = ["password", "identitytoken", "auth"];
     let bytes = line.as_bytes();
     let mut out = String::with_capacity(line.len());

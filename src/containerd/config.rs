@@ -10,6 +10,7 @@ use super::toml_path;
 use super::version::DaemonVersion;
 use super::Error;
 use crate::auth::{Credential, Secret};
+use crate::reference::Registry;
 
 const GRPC_CRI: &str = "io.containerd.grpc.v1.cri";
 const CRI_IMAGES: &str = "io.containerd.cri.v1.images";
@@ -65,16 +66,7 @@ impl ConfigFile {
             let version = daemon.map_or(2, |d| d.max_config_version());
             format!("version = {version}\n")
         });
-        let doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
-            let offset = e.span().map_or(0, |s| s.start);
-            let before = &text[..offset.min(text.len())];
-            Error::Parse {
-                path: path.to_path_buf(),
-                line: before.matches('\n').count() + 1,
-                column: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
-                message: e.message().trim().replace('\n', "; "),
-            }
-        })?;
+        let doc = toml_path::parse(path, &text)?;
         let version = match doc.get("version") {
             None => 1,
             Some(item) => item.as_integer().ok_or_else(|| Error::Invalid {
@@ -524,6 +516,18 @@ fn expand(pattern: &Path) -> Vec<PathBuf> {
         .unwrap_or_default();
     files.sort();
     files
+}
+
+/// The URL legacy CRI falls back to for `host` after its `mirrors` (and uses alone without
+/// them): https, but http for a loopback registry. `None` for `*` and other non-hosts.
+pub fn legacy_endpoint(host: &str) -> Option<String> {
+    let registry = Registry::parse(host).ok()?;
+    let scheme = if registry.is_loopback() {
+        "http"
+    } else {
+        "https"
+    };
+    Some(format!("{scheme}://{}", registry.api_host()))
 }
 
 /// The strings of an array of strings (others, and anything but an array, are left out).

@@ -20,16 +20,6 @@ pub fn dir_name(host: &str) -> String {
     }
 }
 
-/// The directories containerd tries for `host`, in its order.
-pub fn lookup_order(host: &str) -> Vec<String> {
-    let mut dirs = vec![dir_name(host)];
-    if dirs[0] != host {
-        dirs.push(host.to_string());
-    }
-    dirs.push("_default".into());
-    dirs
-}
-
 /// One `[host."URL"]` entry as regctl writes it. Other keys of the entry (e.g. `header`) are
 /// the user's and stay as they are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,13 +51,7 @@ impl HostsFile {
             Err(e) => return Err(Error::io(format!("reading {}", path.display()))(e)),
         };
         let text = original.as_deref().unwrap_or_default();
-        let doc: DocumentMut = text
-            .parse()
-            .map_err(|e: toml_edit::TomlError| Error::Invalid {
-                path: path.to_path_buf(),
-                key: "(file)".into(),
-                problem: format!("not valid TOML: {}", e.message().trim().replace('\n', "; ")),
-            })?;
+        let doc = toml_path::parse(path, text)?;
         Ok(HostsFile {
             path: path.to_path_buf(),
             original,
@@ -230,10 +214,6 @@ mod tests {
         assert_eq!(dir_name("127.0.0.1:5000"), "127.0.0.1_5000_");
         assert_eq!(dir_name("docker.io"), "docker.io");
         assert_eq!(dir_name("[::1]:5000"), "[::1]_5000_");
-        assert_eq!(
-            lookup_order("reg.example.com:5000"),
-            ["reg.example.com_5000_", "reg.example.com:5000", "_default"]
-        );
     }
 
     #[test]

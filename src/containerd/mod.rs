@@ -26,7 +26,8 @@ pub enum Error {
     /// containerd would not load); nothing was changed.
     #[error("refusing to edit {path}: {reason}")]
     Refused { path: PathBuf, reason: String },
-    #[error("{path}:{line}:{column}: not valid TOML: {message}")]
+    /// containerd 1.x tolerates some of what TOML 1.0 forbids; 2.x does not, nor do we.
+    #[error("{path}:{line}:{column}: not valid TOML 1.0: {message}")]
     Parse {
         path: PathBuf,
         line: usize,

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::config::{ConfigFile, LegacyTls};
+use super::config::{legacy_endpoint, ConfigFile, LegacyTls};
 use super::hosts::{self, HostEntry, HostsFile};
 use super::version::DaemonVersion;
 use super::Error;
@@ -129,13 +129,6 @@ impl Endpoint {
 /// not receive pushes meant for the upstream).
 const REGISTRY: &[&str] = &["pull", "resolve", "push"];
 const MIRROR: &[&str] = &["pull", "resolve"];
-
-/// The upstream URL containerd falls back to for a legacy `mirrors` key (`*` has none).
-fn legacy_server(host: &str) -> Option<String> {
-    Registry::parse(host)
-        .ok()
-        .map(|r| format!("https://{}", r.api_host()))
-}
 
 /// Collects the edits of one command before they become [`FileChange`]s.
 struct Builder {
@@ -437,7 +430,7 @@ fn move_legacy_entries(b: &mut Builder, root: &Path) -> Result<(), Error> {
                 path.display()
             ));
         } else {
-            let server = legacy_server(&host);
+            let server = legacy_endpoint(&host);
             let file = b.hosts_file(path.clone())?;
             if let Some(server) = &server {
                 file.set_server(server)?;
@@ -617,6 +610,6 @@ mod tests {
             Endpoint::default_for(&hub, false).url,
             "https://registry-1.docker.io"
         );
-        assert_eq!(legacy_server("*"), None);
+        assert_eq!(legacy_endpoint("*"), None);
     }
 }

@@ -105,7 +105,7 @@ impl State {
             .find(|p| p.kind == kind && p.id == id)
     }
 
-    pub fn answered(&self) -> bool {
+    fn answered(&self) -> bool {
         self.plugins.is_some()
     }
 }

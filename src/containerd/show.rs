@@ -5,9 +5,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::config::{AuthSummary, ConfigFile};
+use super::config::{legacy_endpoint, AuthSummary, ConfigFile};
 use super::hosts::{self, HostsFile};
-use super::Error;
 use crate::reference::Registry;
 
 #[derive(Debug, Serialize)]
@@ -44,14 +43,14 @@ pub struct EndpointView {
     pub auth: Option<AuthSummary>,
 }
 
-pub fn report(config: &ConfigFile) -> Result<Report, Error> {
+pub fn report(config: &ConfigFile) -> Report {
     let config_path = config.config_path().filter(|p| !p.is_empty());
     let mut registries = Vec::new();
     let mut problems = Vec::new();
     match &config_path {
         Some(dirs) => {
             for root in std::env::split_paths(dirs) {
-                registries.extend(from_hosts_dir(config, &root)?);
+                registries.extend(from_hosts_dir(config, &root, &mut problems));
             }
             if let Some((host, _)) = config.mirrors().first() {
                 problems.push(format!(
@@ -78,7 +77,7 @@ pub fn report(config: &ConfigFile) -> Result<Report, Error> {
             });
         }
     }
-    Ok(Report {
+    Report {
         config: config.path.clone(),
         version: config.version,
         registry_table: config.registry_table_name(),
@@ -90,12 +89,17 @@ pub fn report(config: &ConfigFile) -> Result<Report, Error> {
         config_path,
         registries,
         problems,
-    })
+    }
 }
 
-fn from_hosts_dir(config: &ConfigFile, root: &Path) -> Result<Vec<RegistryView>, Error> {
+/// The registries of one hosts directory; files containerd cannot use go to `problems`.
+fn from_hosts_dir(
+    config: &ConfigFile,
+    root: &Path,
+    problems: &mut Vec<String>,
+) -> Vec<RegistryView> {
     let Ok(entries) = std::fs::read_dir(root) else {
-        return Ok(Vec::new());
+        return Vec::new();
     };
     let mut dirs: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
     dirs.sort();
@@ -105,7 +109,13 @@ fn from_hosts_dir(config: &ConfigFile, root: &Path) -> Result<Vec<RegistryView>,
         if !path.is_file() {
             continue;
         }
-        let file = HostsFile::load(&path)?;
+        let file = match HostsFile::load(&path) {
+            Ok(file) => file,
+            Err(e) => {
+                problems.push(format!("{e}: containerd ignores the file"));
+                continue;
+            }
+        };
         let name = dir
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -130,13 +140,29 @@ fn from_hosts_dir(config: &ConfigFile, root: &Path) -> Result<Vec<RegistryView>,
                 endpoints.push(view(config, server, entry));
             }
         }
+        if file.host_urls().is_empty() {
+            problems.push(format!(
+                "{} has no [host] table: containerd 1.6 and 1.7 before 1.7.32 cannot read it and use their defaults for {host}",
+                path.display()
+            ));
+        }
+        let unknown = endpoints
+            .iter()
+            .flat_map(|e| &e.capabilities)
+            .find(|c| !["pull", "resolve", "push"].contains(&c.as_str()));
+        if let Some(capability) = unknown {
+            problems.push(format!(
+                "{}: unknown capability `{capability}`: containerd ignores the whole file",
+                path.display()
+            ));
+        }
         views.push(RegistryView {
             host,
             source: path,
             endpoints,
         });
     }
-    Ok(views)
+    views
 }
 
 fn from_legacy(config: &ConfigFile) -> Vec<RegistryView> {
@@ -155,8 +181,7 @@ fn from_legacy(config: &ConfigFile) -> Vec<RegistryView> {
         .map(|(host, urls)| {
             let mut urls = urls;
             // containerd falls back to the registry itself after its mirrors.
-            if let Ok(r) = Registry::parse(&host) {
-                let upstream = format!("https://{}", r.api_host());
+            if let Some(upstream) = legacy_endpoint(&host) {
                 if !urls.contains(&upstream) {
                     urls.push(upstream);
                 }
@@ -180,7 +205,10 @@ fn from_legacy(config: &ConfigFile) -> Vec<RegistryView> {
             views.push(RegistryView {
                 host: host.clone(),
                 source: config.path.clone(),
-                endpoints: vec![with_tls(plain_endpoint(config, &format!("https://{host}")))],
+                endpoints: legacy_endpoint(host)
+                    .map(|url| with_tls(plain_endpoint(config, &url)))
+                    .into_iter()
+                    .collect(),
             });
         }
     }

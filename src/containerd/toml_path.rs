@@ -5,7 +5,34 @@
 //! table it is inline. A replaced value keeps its spacing and trailing comment, and an equal
 //! value is not rewritten at all, so a second identical run changes nothing.
 
-use toml_edit::{InlineTable, Item, Table, Value};
+use std::path::Path;
+
+use toml_edit::{DocumentMut, InlineTable, Item, Table, Value};
+
+use super::Error;
+
+/// Parses `text` (the contents of `path`); an error names the line, column and the line itself.
+pub fn parse(path: &Path, text: &str) -> Result<DocumentMut, Error> {
+    text.parse().map_err(|e: toml_edit::TomlError| {
+        let offset = e.span().map_or(0, |s| s.start).min(text.len());
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let source: String = text
+            .lines()
+            .nth(line - 1)
+            .unwrap_or_default()
+            .trim()
+            .chars()
+            .take(80)
+            .collect();
+        Error::Parse {
+            path: path.to_path_buf(),
+            line,
+            column: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+            message: format!("{} at `{source}`", e.message().trim().replace('\n', "; ")),
+        }
+    })
+}
 
 /// The item at `path`, through header, dotted and inline tables alike.
 pub fn get<'a>(root: &'a Item, path: &[&str]) -> Option<&'a Item> {
@@ -25,6 +52,9 @@ pub fn ensure_table<'a>(root: &'a mut Item, path: &[&str]) -> Result<&'a mut Ite
                         child.set_dotted(true);
                     } else {
                         child.set_implicit(true);
+                        if let Some(indent) = child_header_indent(parent) {
+                            child.decor_mut().set_prefix(format!("\n{indent}"));
+                        }
                     }
                     parent.insert(key, Item::Table(child));
                 }
@@ -55,13 +85,13 @@ pub fn set(root: &mut Item, path: &[&str], value: Value) -> Result<bool, String>
             return Ok(false);
         }
         let decor = old.decor().clone();
-        *old = value;
+        *old = quoted_like(old, value);
         *old.decor_mut() = decor;
         return Ok(true);
     }
     match parent {
         Item::Table(table) => {
-            let indent = sibling_indent(table);
+            let indent = sibling_indent(table).or_else(|| new_key_indent(table));
             table.insert(leaf, Item::Value(value));
             if let (Some(indent), Some(mut key)) = (indent, table.key_mut(leaf)) {
                 key.leaf_decor_mut().set_prefix(indent);
@@ -122,6 +152,24 @@ pub fn render_preserving(original: &str, before: &str, after: &str) -> String {
     out
 }
 
+/// `new`, as a literal string (`'…'`) where the value it replaces was one and it can be.
+fn quoted_like(old: &Value, new: Value) -> Value {
+    let (Value::String(before), Value::String(after)) = (old, &new) else {
+        return new;
+    };
+    let literal = before
+        .as_repr()
+        .and_then(|r| r.as_raw().as_str())
+        .is_some_and(|raw| raw.starts_with('\''));
+    let text = after.value();
+    if literal && !text.contains(['\'', '\n']) {
+        if let Ok(value) = format!("'{text}'").parse::<Value>() {
+            return value;
+        }
+    }
+    new
+}
+
 /// Semantic equality: `'a'` and `"a"` are the same string.
 fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
@@ -150,6 +198,41 @@ fn sibling_indent(table: &Table) -> Option<String> {
         .then(|| prefix.to_string())
 }
 
+/// The whitespace before a header or key on its line (what follows the last newline of its
+/// prefix), when that is only spaces and tabs.
+fn indent_of(prefix: Option<&toml_edit::RawString>) -> Option<String> {
+    let prefix = prefix?.as_str()?;
+    let last = prefix.rsplit('\n').next().unwrap_or_default();
+    last.chars()
+        .all(|c| c == ' ' || c == '\t')
+        .then(|| last.to_string())
+}
+
+/// Where a new `[header]` below `parent` starts: in line with the parent's other sub-tables,
+/// else two spaces deeper than an indented parent header (as `containerd config default`
+/// nests them); `None` where nothing tells.
+fn child_header_indent(parent: &Table) -> Option<String> {
+    let sibling = parent
+        .iter()
+        .filter_map(|(_, item)| item.as_table())
+        .filter(|t| !t.is_dotted() && t.position().is_some())
+        .find_map(|t| indent_of(t.decor().prefix()));
+    if sibling.is_some() {
+        return sibling;
+    }
+    let own = indent_of(parent.decor().prefix())?;
+    let step = if own.is_empty() { "" } else { "  " };
+    Some(format!("{own}{step}"))
+}
+
+/// The indentation of the first key of a table that has none yet: two spaces deeper than an
+/// indented header.
+fn new_key_indent(table: &Table) -> Option<String> {
+    indent_of(table.decor().prefix())
+        .filter(|own| !own.is_empty())
+        .map(|own| format!("{own}  "))
+}
+
 /// `get_mut` along a path (the standard library way of writing it fights the borrow checker).
 trait GetMutPath {
     fn get_mut_path(&mut self, path: &[&str]) -> Option<&mut Item>;
@@ -168,7 +251,6 @@ impl GetMutPath for Item {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use toml_edit::DocumentMut;
 
     fn edit(text: &str, f: impl FnOnce(&mut Item)) -> String {
         let mut doc: DocumentMut = text.parse().unwrap();
@@ -193,13 +275,37 @@ mod tests {
     }
 
     #[test]
+    fn new_headers_and_keys_follow_the_indentation_around_them() {
+        let text = "[a]\n  [a.reg]\n    x = 1\n\n    [a.reg.configs]\n\n    [a.reg.mirrors]\n";
+        let out = edit(text, |root| {
+            set(
+                root,
+                &["a", "reg", "configs", "h", "auth", "u"],
+                Value::from("v"),
+            )
+            .unwrap();
+        });
+        assert_eq!(
+            out,
+            "[a]\n  [a.reg]\n    x = 1\n\n    [a.reg.configs]\n\n        [a.reg.configs.h.auth]\n          u = \"v\"\n\n    [a.reg.mirrors]\n"
+        );
+        let flat = edit("[c]\n  k = 1\n[c.sub]\n  j = 2\n", |root| {
+            set(root, &["c", "reg", "p"], Value::from("v")).unwrap();
+        });
+        assert_eq!(
+            flat,
+            "[c]\n  k = 1\n[c.sub]\n  j = 2\n\n[c.reg]\np = \"v\"\n"
+        );
+    }
+
+    #[test]
     fn equal_values_are_left_alone_and_changed_ones_keep_their_comment() {
         let text = "[a]\n  k = 'v'   # why\n";
         let mut doc: DocumentMut = text.parse().unwrap();
         assert!(!set(doc.as_item_mut(), &["a", "k"], Value::from("v")).unwrap());
         assert_eq!(doc.to_string(), text);
         assert!(set(doc.as_item_mut(), &["a", "k"], Value::from("w")).unwrap());
-        assert_eq!(doc.to_string(), "[a]\n  k = \"w\"   # why\n");
+        assert_eq!(doc.to_string(), "[a]\n  k = 'w'   # why\n");
         assert!(set(doc.as_item_mut(), &["a", "k", "x"], Value::from(1)).is_err());
     }
 

@@ -142,14 +142,30 @@ pub struct Daemon {
 impl Daemon {
     /// Starts `release` on its test config and waits until CRI answers.
     pub fn start(release: &Release) -> Daemon {
+        let daemon = Self::start_with(release, "");
+        daemon.wait_ready(Duration::from_secs(60));
+        daemon
+    }
+
+    /// Starts `release` on its test config followed by `extra`, and waits until the daemon
+    /// answers (whatever the state of CRI).
+    pub fn start_with(release: &Release, extra: &str) -> Daemon {
         let dir = tempfile::Builder::new()
             .prefix("regctl-ctrd-")
             .tempdir()
             .expect("a temp dir");
         let config = dir.path().join("etc/config.toml");
-        super::write_file(&config, release.test_config(dir.path()));
+        super::write_file(&config, release.test_config(dir.path()) + extra);
         let daemon = Self::spawn(release, dir, config);
-        daemon.wait_ready(Duration::from_secs(60));
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while daemon.plugins().is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "containerd did not answer\n{}",
+                daemon.log()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
         daemon
     }
 
