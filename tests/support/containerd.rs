@@ -12,7 +12,6 @@
 
 use std::fs::{self, File};
 use std::io::Write as _;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -399,7 +398,7 @@ fn supervise(
             .stdin(Stdio::null())
             .stdout(log_file.try_clone().expect("log fd"))
             .stderr(log_file);
-        die_with_parent(&mut cmd);
+        super::registry::die_with_parent(&mut cmd);
         let mut child = match cmd.spawn() {
             Ok(c) => c,
             Err(e) => panic!("cannot start {}: {e}", release.bin_dir.display()),
@@ -412,22 +411,5 @@ fn supervise(
         let _ = child.wait();
         *pid.lock().unwrap_or_else(|e| e.into_inner()) = None;
         std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-/// SIGKILL for the daemon when the thread that started it ends.
-fn die_with_parent(cmd: &mut Command) {
-    // SAFETY: only async-signal-safe libc calls between fork and exec.
-    let parent = unsafe { libc::getpid() };
-    unsafe {
-        cmd.pre_exec(move || {
-            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            if libc::getppid() != parent {
-                libc::_exit(1);
-            }
-            Ok(())
-        });
     }
 }

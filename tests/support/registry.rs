@@ -152,8 +152,9 @@ pub fn spawn(dir: &Path, spec: &Spec) -> Result<Started, BoxError> {
     })
 }
 
+/// SIGKILL for the child when the thread that started it ends (PR_SET_PDEATHSIG).
 #[cfg(target_os = "linux")]
-fn die_with_parent(cmd: &mut Command) {
+pub fn die_with_parent(cmd: &mut Command) {
     use std::os::unix::process::CommandExt as _;
     // SAFETY: only async-signal-safe libc calls between fork and exec.
     let parent = unsafe { libc::getpid() };
@@ -172,7 +173,7 @@ fn die_with_parent(cmd: &mut Command) {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn die_with_parent(_cmd: &mut Command) {}
+pub fn die_with_parent(_cmd: &mut Command) {}
 
 /// Waits until the registry accepts TCP connections. Err(true) when it exited because its
 /// port was taken meanwhile (start it again), Err(false) for any other failure.
