@@ -566,3 +566,67 @@ fn blob_redirects_to_another_host_never_carry_credentials() {
         0
     );
 }
+
+#[test]
+fn concurrent_pulls_share_one_store_safely_and_quiet_means_quiet() {
+    let bed = support::bed();
+    let plain = &bed.plain_registry;
+    let repos: Vec<String> = (0..3).map(|_| unique("conc")).collect();
+    let mut digests = Vec::new();
+    for (i, repo) in repos.iter().enumerate() {
+        // A shared layer in every image, and one of its own.
+        let image = bed.push_layers(
+            plain,
+            repo,
+            Some("v1"),
+            None,
+            ("linux", "amd64"),
+            vec![
+                layer("shared-by-all", 2 << 20),
+                layer(&format!("own{i}"), 1 << 20),
+            ],
+            false,
+        );
+        digests.push(image.digest);
+    }
+    let home = Home::new();
+    let store = home.dir.path().join("store").display().to_string();
+    // Each image twice, all at once: six processes on one store.
+    let children: Vec<_> = repos
+        .iter()
+        .chain(repos.iter())
+        .map(|repo| {
+            home.command(&[
+                "pull",
+                &format!("{plain}/{repo}:v1"),
+                "--store",
+                &store,
+                "-q",
+            ])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        ok(&out);
+        assert!(out.stderr.is_empty(), "-q: {}", stderr(&out));
+        assert!(digests.contains(&stdout(&out).trim().to_string()));
+    }
+    let out = home.run(&["images", "--store", &store, "--format", "json"]);
+    let list: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 3, "{list}");
+    // 3 configs + 3 own layers + 1 shared layer + 3 manifests, each exactly once.
+    assert_eq!(blob_files(&store), 10);
+    // Every blob is what its name says.
+    for entry in std::fs::read_dir(Path::new(&store).join("blobs/sha256")).unwrap() {
+        let entry = entry.unwrap();
+        let bytes = std::fs::read(entry.path()).unwrap();
+        assert_eq!(
+            support::sha256_digest(&bytes),
+            format!("sha256:{}", entry.file_name().to_string_lossy())
+        );
+    }
+}

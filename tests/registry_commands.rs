@@ -169,6 +169,42 @@ fn cross_registry_copy_of_an_index_keeps_its_digest() {
 }
 
 #[test]
+fn tags_and_catalog_follow_link_pagination() {
+    let tags: Vec<String> = ["t1", "t2", "t3", "t4", "t5"].map(String::from).to_vec();
+    let (addr, pages) = support::liar::start_paginator("paged/app", tags.clone());
+    let home = Home::new();
+    let out = home.run(&[
+        "tags",
+        &format!("{addr}/paged/app"),
+        "--page-size",
+        "2",
+        "--format",
+        "json",
+    ]);
+    ok(&out);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(doc["tags"], serde_json::json!(tags));
+    assert_eq!(pages.load(std::sync::atomic::Ordering::SeqCst), 3);
+
+    // The real registry pages its catalog.
+    let bed = support::bed();
+    let repos: Vec<String> = (0..3).map(|_| unique("catalogued")).collect();
+    for r in &repos {
+        bed.push_image(&bed.plain_registry, r, "v1", None);
+    }
+    let out = home.run(&["catalog", &bed.plain_registry, "--page-size", "2"]);
+    ok(&out);
+    let text = stdout(&out);
+    let listed: Vec<&str> = text.lines().collect();
+    assert!(
+        repos.iter().all(|r| listed.contains(&r.as_str())),
+        "{listed:?}"
+    );
+    let paged = bed.requests_matching(&bed.plain_registry, "/v2/_catalog?last=");
+    assert!(!paged.is_empty());
+}
+
+#[test]
 fn all_tags_copy_and_tag_listing() {
     let bed = support::bed();
     let repo = unique("tags");

@@ -105,24 +105,45 @@ impl Store {
                     });
                 }
             }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                if root.exists() && fs::read_dir(root).map_err(io_error(root))?.next().is_some() {
-                    return Err(Error::NotALayout {
-                        path: root.to_path_buf(),
-                        reason: "the directory is not empty and has no oci-layout file".into(),
-                    });
-                }
-                fs::create_dir_all(root.join("blobs/sha256")).map_err(io_error(root))?;
-                write_atomic(&root.join("index.json"), index::EMPTY, 0o644)
-                    .map_err(io_error(root))?;
-                write_atomic(&layout, br#"{"imageLayoutVersion":"1.0.0"}"#, 0o644)
-                    .map_err(io_error(root))?;
-            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => store.create()?,
             Err(e) => return Err(io_error(&layout)(e)),
         }
         fs::create_dir_all(store.private("ingest")).map_err(io_error(root))?;
         fs::create_dir_all(root.join("blobs/sha256")).map_err(io_error(root))?;
         Ok(store)
+    }
+
+    /// Lays out an empty store. Several regctl processes may start on a new store at once:
+    /// creation happens under the store's lock, and a directory that holds anything but a
+    /// layout's own files is refused (it is something else, not ours to fill).
+    fn create(&self) -> Result<(), Error> {
+        let root = &self.root;
+        // A concurrent creator's files, including write_atomic's `.regctl-*` temp files.
+        let ours = |name: &str| {
+            ["blobs", "index.json", "oci-layout"].contains(&name) || name.starts_with(".regctl")
+        };
+        if root.exists() {
+            for entry in fs::read_dir(root).map_err(io_error(root))?.flatten() {
+                if !ours(&entry.file_name().to_string_lossy()) {
+                    return Err(Error::NotALayout {
+                        path: root.clone(),
+                        reason: "the directory is not empty and has no oci-layout file".into(),
+                    });
+                }
+            }
+        }
+        fs::create_dir_all(self.private("ingest")).map_err(io_error(root))?;
+        let _lock = self.lock()?;
+        let layout = root.join("oci-layout");
+        if layout.exists() {
+            return Ok(());
+        }
+        fs::create_dir_all(root.join("blobs/sha256")).map_err(io_error(root))?;
+        if !root.join("index.json").exists() {
+            write_atomic(&root.join("index.json"), index::EMPTY, 0o644).map_err(io_error(root))?;
+        }
+        // Last: its presence says the layout is complete.
+        write_atomic(&layout, br#"{"imageLayoutVersion":"1.0.0"}"#, 0o644).map_err(io_error(root))
     }
 
     pub fn root(&self) -> &Path {

@@ -129,3 +129,52 @@ pub fn start_redirector() -> Redirector {
         served,
     }
 }
+
+/// A registry that pages `tags/list` the way Harbor and distribution 3 do (`n`, `last`, a
+/// `Link: <…>; rel="next"` header), which distribution 2.8 does not. Returns its address and
+/// a count of the tag-list requests it answered.
+pub fn start_paginator(repository: &'static str, tags: Vec<String>) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let pages = Arc::new(AtomicUsize::new(0));
+    let counter = pages.clone();
+    let mut tags = tags;
+    tags.sort();
+    let list_path = format!("/v2/{repository}/tags/list");
+    serve(listener, move |req: &Request| {
+        if req.path == "/v2/" {
+            return Response::new("200 OK", "{}");
+        }
+        let Some(url) = url::Url::parse(&format!("http://x{}", req.path))
+            .ok()
+            .filter(|u| u.path() == list_path)
+        else {
+            return not_found();
+        };
+        counter.fetch_add(1, Ordering::SeqCst);
+        let param = |k: &str| {
+            url.query_pairs()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.into_owned())
+        };
+        let n: usize = param("n")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(usize::MAX);
+        let last = param("last");
+        let rest: Vec<&String> = tags
+            .iter()
+            .filter(|t| last.as_ref().is_none_or(|l| *t > l))
+            .collect();
+        let page: Vec<&String> = rest.iter().take(n).copied().collect();
+        let body = serde_json::json!({"name": repository, "tags": page}).to_string();
+        let response = Response::new("200 OK", body).header("Content-Type", "application/json");
+        match page.last() {
+            Some(last) if rest.len() > page.len() => response.header(
+                "Link",
+                format!("<{list_path}?last={last}&n={n}>; rel=\"next\""),
+            ),
+            _ => response,
+        }
+    });
+    (addr, pages)
+}
