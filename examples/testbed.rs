@@ -39,6 +39,15 @@ fn main() {
         ("REGCTL_TEST_TOKEN_REGISTRY", bed.token_registry.clone()),
         ("REGCTL_TEST_BASIC_REGISTRY", bed.basic_registry.clone()),
         ("REGCTL_TEST_PLAIN_REGISTRY", bed.plain_registry.clone()),
+        ("REGCTL_TEST_MTLS_REGISTRY", bed.mtls_registry.clone()),
+        (
+            "REGCTL_TEST_CLIENT_CERT",
+            bed.client_cert.display().to_string(),
+        ),
+        (
+            "REGCTL_TEST_CLIENT_KEY",
+            bed.client_key.display().to_string(),
+        ),
         ("REGCTL_TEST_REALM", bed.realm.clone()),
         (
             "REGCTL_DEMO_IMAGE",

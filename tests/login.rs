@@ -515,6 +515,7 @@ fn client_certificates_from_flags_and_from_certs_d() {
     let out = home.run(&["tags", &format!("{registry}/{repo}"), "--ca-file", ca(bed)]);
     assert_eq!(code(&out), 5, "{}", stderr(&out));
     assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("--cert-file"), "{}", stderr(&out));
     let cert = bed.client_cert.to_str().unwrap();
     let key = bed.client_key.to_str().unwrap();
     // With one, the registry answers (404: the repository does not exist yet).

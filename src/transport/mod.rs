@@ -205,6 +205,14 @@ impl Transport {
                 },
             };
         }
+        // TLS failures that reach us only as text (an alert from the server, e.g. a client
+        // certificate it wants): not worth a retry, and the user needs the server's words.
+        if let Some(alert) = tls_data_error(err) {
+            return Error::Handshake {
+                host,
+                reason: alert,
+            };
+        }
         // A plain-HTTP server that simply closes on our ClientHello.
         if err.is_connect() && closed_during_handshake(err) {
             return Error::NotTls { host };
@@ -246,6 +254,14 @@ fn find_rustls_error<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&
     causes(err)
         .into_iter()
         .find_map(|e| e.downcast_ref::<rustls::Error>())
+}
+
+fn tls_data_error(err: &(dyn std::error::Error + 'static)) -> Option<String> {
+    causes(err).into_iter().find_map(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .filter(|io| io.kind() == std::io::ErrorKind::InvalidData)
+            .map(|io| io.to_string())
+    })
 }
 
 fn closed_during_handshake(err: &(dyn std::error::Error + 'static)) -> bool {
