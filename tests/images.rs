@@ -630,3 +630,30 @@ fn concurrent_pulls_share_one_store_safely_and_quiet_means_quiet() {
         );
     }
 }
+
+#[test]
+fn tag_by_digest_and_a_missing_source() {
+    let bed = support::bed();
+    let repo = unique("bydigest");
+    let image = bed.push_image(&bed.plain_registry, &repo, "v1", None);
+    let home = Home::new();
+    let store = home.dir.path().join("store").display().to_string();
+    ok(&home.run(&[
+        "pull",
+        &format!("{}/{repo}:v1", bed.plain_registry),
+        "--store",
+        &store,
+    ]));
+    let named = format!("{}/{repo}:from-digest", bed.plain_registry);
+    ok(&home.run(&["tag", &image.digest, &named, "--store", &store]));
+    let out = home.run(&["images", "--store", &store, "--format", "json"]);
+    let list: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(list
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["tag"] == "from-digest" && i["digest"] == image.digest.as_str()));
+    let missing = format!("sha256:{}", "0".repeat(64));
+    let out = home.run(&["tag", &missing, &named, "--store", &store]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+}

@@ -213,7 +213,7 @@ pub struct PushArgs {
 
 #[derive(Args, Debug)]
 pub struct TagArgs {
-    /// An image in the local store
+    /// An image in the local store, by name or by digest (sha256:…)
     #[arg(value_name = "SOURCE")]
     pub source: String,
     /// The new name

@@ -1,23 +1,34 @@
-//! `regctl tag SOURCE TARGET`: a second name for the same image; nothing is copied.
+//! `regctl tag SOURCE TARGET`: a second name for the same image; nothing is copied. SOURCE may
+//! also be a digest (`sha256:…`), which names images `load` found without a name.
 
 use crate::cli::TagArgs;
+use crate::digest::Digest;
 use crate::reference::Reference;
 use crate::store::index::Entry;
 use crate::store::{self, Store};
 
 pub fn run(args: TagArgs) -> anyhow::Result<()> {
-    let source = Reference::parse(&args.source)?;
     let target = Reference::parse(&args.target)?;
     let store = Store::open(&Store::default_root(args.store.store.as_deref()))?;
     let lock = store.lock()?;
     let mut index = store.index()?;
-    let entry = index
-        .find(&source.to_string())
-        .ok_or_else(|| store::Error::ImageNotFound(source.to_string()))?;
-    index.set(&Entry {
-        name: target.to_string(),
-        ..entry
-    });
+    let entry = match args.source.parse::<Digest>() {
+        Ok(digest) => index.find_digest(&digest).map(|(media_type, size)| Entry {
+            name: target.to_string(),
+            digest,
+            media_type,
+            size,
+        }),
+        Err(_) => {
+            let source = Reference::parse(&args.source)?;
+            index.find(&source.to_string()).map(|found| Entry {
+                name: target.to_string(),
+                ..found
+            })
+        }
+    }
+    .ok_or_else(|| store::Error::ImageNotFound(args.source.clone()))?;
+    index.set(&entry);
     store.save_index(&index, &lock)?;
     Ok(())
 }

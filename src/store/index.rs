@@ -75,6 +75,16 @@ impl Index {
         self.entries().into_iter().find(|e| e.name == name)
     }
 
+    /// The image with this digest, named or not (`load` keeps unnamed images by digest).
+    pub fn find_digest(&self, digest: &Digest) -> Option<(String, u64)> {
+        let wanted = digest.to_string();
+        self.doc
+            .manifests
+            .iter()
+            .find(|e| e.digest == wanted)
+            .map(|e| (e.media_type.clone(), e.size.max(0) as u64))
+    }
+
     /// Points `entry.name` at `entry.digest`, replacing what the name pointed at before.
     pub fn set(&mut self, entry: &Entry) {
         self.remove(&entry.name);
