@@ -65,7 +65,6 @@ impl Progress {
             size,
             bar,
             lines: matches!(self.mode, Mode::Lines),
-            position: 0,
         }
     }
 
@@ -87,41 +86,38 @@ impl Progress {
     }
 }
 
+/// One blob's progress. Clones share it: a clone can ride along with a body being streamed.
+#[derive(Clone)]
 pub struct BlobProgress {
     label: String,
     size: u64,
+    /// (this blob's bar, the total bar); the blob's bar also keeps its position.
     bar: Option<(ProgressBar, ProgressBar)>,
     lines: bool,
-    position: u64,
 }
 
 impl BlobProgress {
-    pub fn advance(&mut self, bytes: u64) {
-        self.position += bytes;
+    pub fn advance(&self, bytes: u64) {
         if let Some((bar, total)) = &self.bar {
             bar.inc(bytes);
             total.inc(bytes);
         }
     }
 
-    /// Back to `position` (a download that had to start over).
-    pub fn rewind(&mut self, position: u64) {
+    /// Back to `position` (a transfer that had to start over).
+    pub fn rewind(&self, position: u64) {
         if let Some((bar, total)) = &self.bar {
+            let undone = bar.position().saturating_sub(position);
             bar.set_position(position);
-            total.set_position(
-                total
-                    .position()
-                    .saturating_sub(self.position - position.min(self.position)),
-            );
+            total.set_position(total.position().saturating_sub(undone));
         }
-        self.position = position;
     }
 
     /// `what` says how it ended: "pulled", "exists", "mounted", …
     pub fn done(self, what: &str) {
         match &self.bar {
             Some((bar, total)) => {
-                total.inc(self.size.saturating_sub(self.position));
+                total.inc(self.size.saturating_sub(bar.position()));
                 bar.finish_and_clear();
             }
             None if self.lines => {

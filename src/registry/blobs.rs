@@ -52,7 +52,7 @@ pub async fn fetch(
     blob: &Blob,
     ingest: &mut Ingest,
     scopes: &[String],
-    progress: &mut BlobProgress,
+    progress: &BlobProgress,
 ) -> Result<(), Error> {
     let url = blob_url(client, repository, blob);
     progress.advance(ingest.offset());
@@ -300,7 +300,7 @@ pub async fn upload(
     blob: &Blob,
     upload: Upload<'_>,
     scopes: &[String],
-    progress: &mut BlobProgress,
+    progress: &BlobProgress,
 ) -> Result<(), Error> {
     let Upload {
         path,
@@ -323,7 +323,7 @@ pub async fn upload(
                         .header(CONTENT_TYPE, "application/octet-stream")
                         .header(CONTENT_RANGE, format!("{offset}-{}", offset + len - 1))
                         .header(CONTENT_LENGTH, len)
-                        .body(file_body(path, offset, len))
+                        .body(file_body(path, offset, len, progress))
                 })
                 .await?;
             let status = response.status();
@@ -334,7 +334,6 @@ pub async fn upload(
             }
             session = location(&response)?;
             offset += len;
-            progress.advance(len);
         }
     }
     let mut url = session;
@@ -348,7 +347,7 @@ pub async fn upload(
                 .header(CONTENT_TYPE, "application/octet-stream")
                 .header(CONTENT_LENGTH, remaining);
             if remaining > 0 {
-                request.body(file_body(path, offset, remaining))
+                request.body(file_body(path, offset, remaining, progress))
             } else {
                 request
             }
@@ -359,7 +358,6 @@ pub async fn upload(
     check_status(status, &body, || {
         format!("uploading {} to {repository}", blob.digest)
     })?;
-    progress.advance(remaining);
     Ok(())
 }
 
@@ -367,7 +365,12 @@ pub async fn upload(
 /// body reads the file straight into the buffers handed to the connection: `tokio::fs` would hop
 /// to the blocking pool for every read and copy every buffer once more (profiled: half of a
 /// push's CPU went to that hop, the copy and the page faults of its buffers).
-fn file_body(path: &Path, offset: u64, len: u64) -> reqwest::Body {
+///
+/// Progress moves as the body is taken by the connection; a retried request starts the bar
+/// again from `offset`.
+fn file_body(path: &Path, offset: u64, len: u64, progress: &BlobProgress) -> reqwest::Body {
+    progress.rewind(offset);
+    let progress = progress.clone();
     let (chunks, queue) = tokio::sync::mpsc::channel::<std::io::Result<Vec<u8>>>(READ_QUEUE);
     let path = path.to_path_buf();
     tokio::task::spawn_blocking(move || {
@@ -377,6 +380,11 @@ fn file_body(path: &Path, offset: u64, len: u64) -> reqwest::Body {
     });
     let stream = futures_util::stream::unfold(queue, |mut queue| async move {
         queue.recv().await.map(|chunk| (chunk, queue))
+    })
+    .inspect(move |chunk| {
+        if let Ok(bytes) = chunk {
+            progress.advance(bytes.len() as u64);
+        }
     });
     reqwest::Body::wrap_stream(stream)
 }

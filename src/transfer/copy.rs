@@ -8,7 +8,7 @@ use futures_util::StreamExt;
 use crate::digest::{Digest, Hasher};
 use crate::manifest::{Blob, Manifest};
 use crate::platform::Platform;
-use crate::progress::{short, Progress};
+use crate::progress::{short, BlobProgress, Progress};
 use crate::reference::Reference;
 use crate::registry::blobs::{self, Mount};
 use crate::registry::{manifests, Client, Error};
@@ -132,6 +132,7 @@ pub async fn copy(
                 &blob,
                 session,
                 (source_scopes, target_scopes),
+                &bar,
             )
             .await?;
             bar.done("copied");
@@ -183,11 +184,13 @@ async fn stream_blob(
     blob: &Blob,
     mut session: Option<reqwest::Url>,
     (source_scopes, target_scopes): (&[String], &[String]),
+    progress: &BlobProgress,
 ) -> Result<(), Error> {
     let mut attempt = 0;
     loop {
+        progress.rewind(0);
         let response = blobs::open(ends.source, from.repository(), blob, source_scopes).await?;
-        let body = reqwest::Body::wrap_stream(verified(response, blob.clone()));
+        let body = reqwest::Body::wrap_stream(verified(response, blob.clone(), progress.clone()));
         let result = blobs::put_stream(
             ends.target,
             to.repository(),
@@ -214,11 +217,13 @@ async fn stream_blob(
 fn verified(
     response: reqwest::Response,
     blob: Blob,
+    progress: BlobProgress,
 ) -> impl futures_util::Stream<Item = Result<bytes::Bytes, std::io::Error>> + Send + 'static {
     let mut hasher = Hasher::default();
     response.bytes_stream().map(move |item| {
         let bytes = item.map_err(std::io::Error::other)?;
         hasher.update(&bytes);
+        progress.advance(bytes.len() as u64);
         let complete = hasher.len() == blob.size;
         if hasher.len() > blob.size || (complete && hasher.clone().finish() != blob.digest) {
             return Err(std::io::Error::other(format!(

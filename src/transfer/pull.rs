@@ -62,12 +62,12 @@ pub async fn pull(
         let scopes = &scopes;
         async move {
             let mut ingest = store.ingest(&blob.digest, blob.size)?;
-            let mut bar = progress.blob(&short(&blob.digest), blob.size);
+            let bar = progress.blob(&short(&blob.digest), blob.size);
             if ingest.already_stored() {
                 bar.done("exists");
                 return Ok(());
             }
-            blobs::fetch(client, repository, &blob, &mut ingest, scopes, &mut bar).await?;
+            blobs::fetch(client, repository, &blob, &mut ingest, scopes, &bar).await?;
             // fsync and rename block: off the async workers, so other blobs keep streaming.
             tokio::task::spawn_blocking(move || ingest.commit())
                 .await

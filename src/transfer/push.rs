@@ -111,7 +111,7 @@ pub async fn push(
         let progress = progress.clone();
         let (scopes, sources) = (&scopes, &sources);
         async move {
-            let mut bar = progress.blob(&short(&blob.digest), blob.size);
+            let bar = progress.blob(&short(&blob.digest), blob.size);
             if blobs::exists(client, repository, &blob, scopes).await? {
                 bar.done("exists");
                 return Ok(());
@@ -137,7 +137,7 @@ pub async fn push(
                     chunk_size: options.chunk_size,
                 },
                 scopes,
-                &mut bar,
+                &bar,
             )
             .await?;
             bar.done("pushed");
