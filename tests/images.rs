@@ -19,19 +19,7 @@ fn ca(bed: &support::TestBed) -> &str {
 fn logged_in(user: (&str, &str)) -> (Home, String) {
     let bed = support::bed();
     let home = Home::new();
-    let out = home.run_with_stdin(
-        &[
-            "login",
-            &bed.token_registry,
-            "-u",
-            user.0,
-            "--password-stdin",
-            "--ca-file",
-            ca(bed),
-        ],
-        Some(user.1),
-    );
-    ok(&out);
+    ok(&home.login(&bed.token_registry, user.0, user.1, &["--ca-file", ca(bed)]));
     let store = home.dir.path().join("store").display().to_string();
     (home, store)
 }
@@ -120,16 +108,7 @@ fn pull_push_single_platform_and_retag_without_uploads() {
     ok(&home.run(&["tag", &reference, &moved, "--store", &store]));
     let user = unique("pusher");
     bed.add_user(&user, "pw", &[("private", "pull,push")]);
-    let out = home.run_with_stdin(
-        &[
-            "login",
-            &bed.token_registry,
-            "-u",
-            &user,
-            "--password-stdin",
-        ],
-        Some("pw"),
-    );
+    let out = home.login(&bed.token_registry, &user, "pw", &[]);
     ok(&out);
     let out = home.run(&["push", &moved, "--store", &store]);
     ok(&out);
@@ -195,17 +174,11 @@ fn two_platform_index_host_pull_reduced_push_and_all_platforms_digest_kept() {
     // Push to the Basic-auth registry: only arm64 is here, so a reduced index goes out.
     let target = format!("{}/{}:1.0", bed.basic_registry, unique("copy"));
     ok(&home.run(&["tag", &reference, &target, "--store", &store]));
-    ok(&home.run_with_stdin(
-        &[
-            "login",
-            &bed.basic_registry,
-            "-u",
-            ADMIN.0,
-            "--password-stdin",
-            "--ca-file",
-            ca(bed),
-        ],
-        Some(ADMIN.1),
+    ok(&home.login(
+        &bed.basic_registry,
+        ADMIN.0,
+        ADMIN.1,
+        &["--ca-file", ca(bed)],
     ));
     let out = home.run(&["push", &target, "--store", &store]);
     ok(&out);
@@ -485,18 +458,7 @@ fn five_layer_push_takes_one_token() {
     ok(&home.run(&["pull", &source, "--store", &store]));
     let target = format!("{}/private/{src}:v1", bed.token_registry);
     ok(&home.run(&["tag", &source, &target, "--store", &store]));
-    ok(&home.run_with_stdin(
-        &[
-            "login",
-            &bed.token_registry,
-            "-u",
-            &user,
-            "--password-stdin",
-            "--ca-file",
-            ca(bed),
-        ],
-        Some("pw5"),
-    ));
+    ok(&home.login(&bed.token_registry, &user, "pw5", &["--ca-file", ca(bed)]));
     let before = bed.token_requests_of(Some(&user)).len();
     let out = home.run(&["push", &target, "--store", &store, "--concurrency", "3"]);
     ok(&out);
@@ -539,16 +501,7 @@ fn blob_redirects_to_another_host_never_carry_credentials() {
     let redirector = support::liar::start_redirector();
     let home = Home::new();
     let store = home.dir.path().join("store").display().to_string();
-    ok(&home.run_with_stdin(
-        &[
-            "login",
-            &redirector.addr,
-            "-u",
-            "someone",
-            "--password-stdin",
-        ],
-        Some("secret"),
-    ));
+    ok(&home.login(&redirector.addr, "someone", "secret", &[]));
     let out = home.run(&[
         "pull",
         &format!("{}/redir:v1", redirector.addr),

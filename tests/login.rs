@@ -9,18 +9,6 @@ use std::path::Path;
 use base64::Engine;
 use common::{code, ok, stderr, stdout, unique, Home};
 
-fn login(
-    home: &Home,
-    registry: &str,
-    user: &str,
-    password: &str,
-    extra: &[&str],
-) -> std::process::Output {
-    let mut args = vec!["login", registry, "-u", user, "--password-stdin"];
-    args.extend_from_slice(extra);
-    home.run_with_stdin(&args, Some(&format!("{password}\n")))
-}
-
 fn ca(bed: &support::TestBed) -> &str {
     bed.ca_file.to_str().unwrap()
 }
@@ -39,13 +27,7 @@ fn token_login_as_admin_member_and_robot() {
         ("robot$ci", "Robot12345"),
     ] {
         let home = Home::new();
-        let out = login(
-            &home,
-            &bed.token_registry,
-            user,
-            password,
-            &["--ca-file", ca(bed)],
-        );
+        let out = home.login(&bed.token_registry, user, password, &["--ca-file", ca(bed)]);
         ok(&out);
         assert_eq!(stdout(&out), "Login Succeeded\n");
         // No keyring here: the file store, 0600, with a warning.
@@ -65,8 +47,7 @@ fn token_login_as_admin_member_and_robot() {
 fn basic_login_stores_the_docker_auth_field() {
     let bed = support::bed();
     let home = Home::new();
-    let out = login(
-        &home,
+    let out = home.login(
         &bed.basic_registry,
         "robot$ci",
         "Robot12345",
@@ -88,15 +69,9 @@ fn wrong_password_exits_3_and_keeps_the_stored_credential() {
     let bed = support::bed();
     for registry in [&bed.token_registry, &bed.basic_registry] {
         let home = Home::new();
-        ok(&login(
-            &home,
-            registry,
-            "dev",
-            "Dev12345",
-            &["--ca-file", ca(bed)],
-        ));
+        ok(&home.login(registry, "dev", "Dev12345", &["--ca-file", ca(bed)]));
         let before = std::fs::read(home.docker_config()).unwrap();
-        let out = login(&home, registry, "dev", "wrong", &["--ca-file", ca(bed)]);
+        let out = home.login(registry, "dev", "wrong", &["--ca-file", ca(bed)]);
         assert_eq!(code(&out), 3, "{}", stderr(&out));
         assert!(stderr(&out).contains("unauthorized"), "{}", stderr(&out));
         assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
@@ -147,7 +122,7 @@ fn password_flag_works_but_warns() {
 fn unknown_ca_then_ca_file_then_certs_d_then_insecure() {
     let bed = support::bed();
     let home = Home::new();
-    let out = login(&home, &bed.token_registry, "admin", "Harbor12345", &[]);
+    let out = home.login(&bed.token_registry, "admin", "Harbor12345", &[]);
     assert_eq!(code(&out), 5, "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
@@ -158,8 +133,7 @@ fn unknown_ca_then_ca_file_then_certs_d_then_insecure() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(!home.docker_config().exists());
 
-    ok(&login(
-        &home,
+    ok(&home.login(
         &bed.token_registry,
         "admin",
         "Harbor12345",
@@ -171,22 +145,10 @@ fn unknown_ca_then_ca_file_then_certs_d_then_insecure() {
     let dir = home.config_dir().join("certs.d").join(&bed.token_registry);
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::copy(&bed.ca_file, dir.join("ca.crt")).unwrap();
-    ok(&login(
-        &home,
-        &bed.token_registry,
-        "admin",
-        "Harbor12345",
-        &[],
-    ));
+    ok(&home.login(&bed.token_registry, "admin", "Harbor12345", &[]));
 
     let home = Home::new();
-    let out = login(
-        &home,
-        &bed.token_registry,
-        "admin",
-        "Harbor12345",
-        &["--insecure"],
-    );
+    let out = home.login(&bed.token_registry, "admin", "Harbor12345", &["--insecure"]);
     ok(&out);
     assert!(stderr(&out).contains("verification is disabled"));
 }
@@ -202,8 +164,7 @@ fn settings_given_at_login_are_remembered() {
         "v1",
         Some(("admin", "Harbor12345")),
     );
-    ok(&login(
-        &home,
+    ok(&home.login(
         &bed.token_registry,
         "reader",
         "Reader12345",
@@ -222,7 +183,7 @@ fn plain_http_registry_on_loopback() {
     let repo = unique("plain");
     bed.push_image(&bed.plain_registry, &repo, "latest", None);
     // No flag: loopback falls back to plain HTTP by itself.
-    let out = login(&home, &bed.plain_registry, "anyone", "anything", &[]);
+    let out = home.login(&bed.plain_registry, "anyone", "anything", &[]);
     ok(&out);
     let out = home.run(&["tags", &format!("{}/{repo}", bed.plain_registry)]);
     ok(&out);
@@ -253,8 +214,7 @@ fn refresh_token_is_used_by_later_commands_one_token_per_scope_set() {
         );
     }
     let home = Home::new();
-    ok(&login(
-        &home,
+    ok(&home.login(
         &bed.token_registry,
         &user,
         "S3cret!pass",
@@ -295,8 +255,7 @@ fn refresh_token_is_used_by_later_commands_one_token_per_scope_set() {
 fn verbose_output_never_shows_a_secret() {
     let bed = support::bed();
     let home = Home::new();
-    let out = login(
-        &home,
+    let out = home.login(
         &bed.basic_registry,
         "admin",
         "Harbor12345",
@@ -312,8 +271,7 @@ fn verbose_output_never_shows_a_secret() {
     );
 
     let home = Home::new();
-    let out = login(
-        &home,
+    let out = home.login(
         &bed.token_registry,
         "admin",
         "Harbor12345",
@@ -337,8 +295,7 @@ fn verbose_output_never_shows_a_secret() {
 fn logout_removes_the_credential() {
     let bed = support::bed();
     let home = Home::new();
-    ok(&login(
-        &home,
+    ok(&home.login(
         &bed.basic_registry,
         "dev",
         "Dev12345",
@@ -493,8 +450,7 @@ fn keyring_store_with_a_real_secret_service() {
 fn keyring_forced_where_there_is_none_is_a_clear_error() {
     let bed = support::bed();
     let home = Home::new();
-    let out = login(
-        &home,
+    let out = home.login(
         &bed.basic_registry,
         "dev",
         "Dev12345",
@@ -579,13 +535,7 @@ fn a_token_refused_as_expired_is_renewed_once() {
     let repo = format!("private/{}", unique("lapse"));
     bed.push_image(&bed.token_registry, &repo, "v1", Some(support::ADMIN));
     let home = Home::new();
-    ok(&login(
-        &home,
-        &bed.token_registry,
-        &user,
-        "pw",
-        &["--ca-file", ca(bed)],
-    ));
+    ok(&home.login(&bed.token_registry, &user, "pw", &["--ca-file", ca(bed)]));
     let before = bed.token_requests_of(Some(&user)).len();
     bed.expire_next_tokens(&user, 1);
     let out = home.run(&["tags", &format!("{}/{repo}", bed.token_registry)]);

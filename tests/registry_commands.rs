@@ -10,19 +10,8 @@ use support::proxy::{Fault, FaultProxy};
 use support::{ADMIN, DEV, READER};
 
 fn login(home: &Home, registry: &str, user: (&str, &str)) {
-    let bed = support::bed();
-    ok(&home.run_with_stdin(
-        &[
-            "login",
-            registry,
-            "-u",
-            user.0,
-            "--password-stdin",
-            "--ca-file",
-            bed.ca_file.to_str().unwrap(),
-        ],
-        Some(user.1),
-    ));
+    let ca = support::bed().ca_file.to_str().unwrap();
+    ok(&home.login(registry, user.0, user.1, &["--ca-file", ca]));
 }
 
 fn upload_lines(registry: &str, repo: &str) -> Vec<String> {

@@ -74,6 +74,13 @@ impl Home {
         run(&mut cmd, stdin)
     }
 
+    /// `regctl login REGISTRY -u USER --password-stdin EXTRA…`, the password on stdin.
+    pub fn login(&self, registry: &str, user: &str, password: &str, extra: &[&str]) -> Output {
+        let mut args = vec!["login", registry, "-u", user, "--password-stdin"];
+        args.extend_from_slice(extra);
+        self.run_with_stdin(&args, Some(&format!("{password}\n")))
+    }
+
     pub fn run(&self, args: &[&str]) -> Output {
         self.run_with_stdin(args, None)
     }
