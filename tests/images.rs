@@ -358,13 +358,14 @@ fn a_killed_download_resumes_with_range() {
         Some("v1"),
         None,
         ("linux", "amd64"),
-        vec![layer("big", 4 << 20)],
+        vec![layer("big", 8 << 20)],
         false,
     );
-    // The proxy stalls after 1 MiB of a response: regctl hangs mid-layer and is killed.
+    // The proxy stalls after 3 MiB of a response: regctl hangs mid-layer and is killed. (A
+    // large blob reaches its file a MiB at a time, so some of it must be written by then.)
     let proxy = support::proxy::FaultProxy::start(
         &bed.plain_registry,
-        support::proxy::Fault::StallAfter(1 << 20),
+        support::proxy::Fault::StallAfter(3 << 20),
         1,
     );
     let home = Home::new();
@@ -380,7 +381,7 @@ fn a_killed_download_resumes_with_range() {
         .join(".regctl/ingest")
         .join(&image.layers[0].0[7..]);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while std::fs::metadata(&partial).map(|m| m.len()).unwrap_or(0) < 512 << 10 {
+    while std::fs::metadata(&partial).map(|m| m.len()).unwrap_or(0) < 1 << 20 {
         assert!(
             std::time::Instant::now() < deadline,
             "the download never started"
@@ -390,7 +391,7 @@ fn a_killed_download_resumes_with_range() {
     child.kill().unwrap();
     child.wait().unwrap();
     let have = std::fs::metadata(&partial).unwrap().len();
-    assert!(have > 0 && have < 4 << 20);
+    assert!(have > 0 && have < 8 << 20);
 
     let out = home.run(&["pull", &reference, "--store", &store, "-v"]);
     ok(&out);

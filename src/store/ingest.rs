@@ -1,11 +1,13 @@
 //! Writing one blob into the store: to `.regctl/ingest/<hex>` first, hashed as it is written,
 //! renamed into `blobs/` only when size and digest match. The partial file survives a kill, so
-//! the next attempt resumes where this one stopped (HTTP `Range`).
+//! the next attempt resumes where this one stopped (HTTP `Range`). Large blobs are written
+//! around the page cache (see `direct`).
 
 use std::fs::{self, File};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
 
+use super::direct::{self, DirectWriter};
 use super::Error;
 use crate::digest::{Digest, Hasher};
 
@@ -18,11 +20,16 @@ pub struct Ingest {
     size: u64,
     /// Bytes up to which writeback to disk has been started (see `write`).
     flushed: u64,
+    /// Set for large blobs on filesystems that take direct I/O; `file` is written otherwise.
+    direct: Option<DirectWriter>,
 }
 
 /// Writeback is started every this many bytes, so that `commit`'s fsync finds the blob mostly
 /// on disk already instead of writing all of it while the transfer waits.
 const WRITEBACK_EVERY: u64 = 8 << 20;
+/// Blobs from this size on are written with direct I/O; below it a thread and its buffers
+/// cost more than the page cache does.
+const DIRECT_FROM: u64 = 4 << 20;
 
 impl Ingest {
     /// Opens (or resumes) the partial file. An exclusive lock on it keeps two regctl processes
@@ -45,6 +52,13 @@ impl Ingest {
             .open(&partial)
             .map_err(io_err)?;
         file.lock().map_err(io_err)?;
+        if size >= DIRECT_FROM {
+            // Direct writes resume only on a block boundary: give up the last partial block.
+            let len = file.metadata().map_err(io_err)?.len();
+            if len % direct::ALIGN != 0 {
+                file.set_len(len - len % direct::ALIGN).map_err(io_err)?;
+            }
+        }
         let mut hasher = Hasher::default();
         // Re-hash what an earlier attempt left, so the final digest covers the whole blob.
         let mut buf = vec![0u8; 1 << 16];
@@ -63,9 +77,12 @@ impl Ingest {
             expected,
             size,
             flushed: 0,
+            direct: None,
         };
         if ingest.hasher.len() > size {
             ingest.reset()?;
+        } else {
+            ingest.start_direct();
         }
         Ok(ingest)
     }
@@ -82,6 +99,7 @@ impl Ingest {
 
     /// Starts over (the server ignored our `Range`, or the partial file was wrong).
     pub fn reset(&mut self) -> Result<(), Error> {
+        self.finish_writes()?;
         self.file
             .set_len(0)
             .and_then(|_| self.file.seek(SeekFrom::Start(0)).map(|_| ()))
@@ -91,7 +109,25 @@ impl Ingest {
             })?;
         self.hasher = Hasher::default();
         self.flushed = 0;
+        self.start_direct();
         Ok(())
+    }
+
+    fn start_direct(&mut self) {
+        if self.size >= DIRECT_FROM {
+            self.direct = DirectWriter::start(&self.partial, &self.file, self.hasher.len());
+        }
+    }
+
+    /// Waits until every byte written so far is in the file.
+    fn finish_writes(&mut self) -> Result<(), Error> {
+        match self.direct.take() {
+            Some(writer) => writer.finish().map_err(|source| Error::Io {
+                path: self.partial.clone(),
+                source,
+            }),
+            None => Ok(()),
+        }
     }
 
     pub fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
@@ -99,10 +135,16 @@ impl Ingest {
             let reason = format!("more than the {} bytes the manifest declares", self.size);
             return Err(self.fail(reason));
         }
-        self.file.write_all(bytes).map_err(|source| Error::Io {
+        let io_err = |source| Error::Io {
             path: self.partial.clone(),
             source,
-        })?;
+        };
+        if let Some(writer) = &mut self.direct {
+            writer.write(bytes).map_err(io_err)?;
+            self.hasher.update(bytes);
+            return Ok(());
+        }
+        self.file.write_all(bytes).map_err(io_err)?;
         self.hasher.update(bytes);
         let written = self.hasher.len();
         if written - self.flushed >= WRITEBACK_EVERY {
@@ -114,13 +156,13 @@ impl Ingest {
 
     /// Verifies and moves the blob into place. On a mismatch the partial file is deleted, so a
     /// lying registry cannot poison later attempts either.
-    pub fn commit(self) -> Result<(), Error> {
+    pub fn commit(mut self) -> Result<(), Error> {
         self.verify()?;
         let io_err = |source| Error::Io {
             path: self.partial.clone(),
             source,
         };
-        self.file.sync_all().map_err(io_err)?;
+        self.file.sync_data().map_err(io_err)?;
         fs::rename(&self.partial, &self.target).map_err(io_err)?;
         if let Some(dir) = self.target.parent() {
             File::open(dir).and_then(|d| d.sync_all()).map_err(io_err)?;
@@ -129,8 +171,10 @@ impl Ingest {
     }
 
     /// The checks of `commit` without the move, for callers that must know every blob of a
-    /// batch is good before any of them enters the store (an archive load).
-    pub fn verify(&self) -> Result<(), Error> {
+    /// batch is good before any of them enters the store (an archive load). Everything written
+    /// is in the file afterwards, so a staged blob holds no buffers while it waits.
+    pub fn verify(&mut self) -> Result<(), Error> {
+        self.finish_writes()?;
         if self.hasher.len() != self.size {
             let reason = format!(
                 "got {} bytes, the manifest declares {}",
@@ -180,3 +224,111 @@ fn start_writeback(file: &File, offset: u64, len: u64) {
 
 #[cfg(not(target_os = "linux"))]
 fn start_writeback(_file: &File, _offset: u64, _len: u64) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Bytes no run of which repeats, so a block written at the wrong offset shows.
+    fn data(len: usize) -> Vec<u8> {
+        (0..len as u64)
+            .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+            .collect()
+    }
+
+    struct Place {
+        _dir: tempfile::TempDir,
+        partial: PathBuf,
+        target: PathBuf,
+    }
+
+    fn place() -> Place {
+        let dir = tempfile::tempdir().unwrap();
+        Place {
+            partial: dir.path().join("partial"),
+            target: dir.path().join("blob"),
+            _dir: dir,
+        }
+    }
+
+    fn open(place: &Place, bytes: &[u8]) -> Ingest {
+        Ingest::open(
+            place.partial.clone(),
+            place.target.clone(),
+            Digest::of(bytes),
+            bytes.len() as u64,
+        )
+        .unwrap()
+    }
+
+    fn write_in_odd_chunks(ingest: &mut Ingest, bytes: &[u8]) {
+        for chunk in bytes.chunks(65_537) {
+            ingest.write(chunk).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_large_blob_arrives_whole_through_direct_writes() {
+        let place = place();
+        let bytes = data((9 << 20) + 777);
+        let mut ingest = open(&place, &bytes);
+        write_in_odd_chunks(&mut ingest, &bytes);
+        ingest.commit().unwrap();
+        assert_eq!(fs::read(&place.target).unwrap(), bytes);
+        assert!(!place.partial.exists());
+    }
+
+    #[test]
+    fn a_partial_file_resumes_from_its_last_whole_block() {
+        let place = place();
+        let bytes = data(6 << 20);
+        let cut = (5 << 20) + 100;
+        fs::write(&place.partial, &bytes[..cut]).unwrap();
+        let mut ingest = open(&place, &bytes);
+        assert_eq!(ingest.offset(), 5 << 20);
+        let from = ingest.offset() as usize;
+        write_in_odd_chunks(&mut ingest, &bytes[from..]);
+        ingest.commit().unwrap();
+        assert_eq!(fs::read(&place.target).unwrap(), bytes);
+    }
+
+    #[test]
+    fn what_reached_the_file_before_a_drop_is_resumed() {
+        let place = place();
+        let bytes = data(8 << 20);
+        let mut ingest = open(&place, &bytes);
+        write_in_odd_chunks(&mut ingest, &bytes[..(3 << 20) + 5]);
+        drop(ingest); // as a killed process would leave it, give or take the buffers in flight
+        let mut ingest = open(&place, &bytes);
+        let from = ingest.offset() as usize;
+        assert!(from > 0 && from <= (3 << 20) && from.is_multiple_of(direct::ALIGN as usize));
+        write_in_odd_chunks(&mut ingest, &bytes[from..]);
+        ingest.commit().unwrap();
+        assert_eq!(fs::read(&place.target).unwrap(), bytes);
+    }
+
+    #[test]
+    fn reset_starts_the_blob_over() {
+        let place = place();
+        let bytes = data(5 << 20);
+        let mut ingest = open(&place, &bytes);
+        write_in_odd_chunks(&mut ingest, &data(3 << 20)[1..]);
+        ingest.reset().unwrap();
+        write_in_odd_chunks(&mut ingest, &bytes);
+        ingest.commit().unwrap();
+        assert_eq!(fs::read(&place.target).unwrap(), bytes);
+    }
+
+    #[test]
+    fn wrong_content_is_refused_and_leaves_nothing() {
+        let place = place();
+        let bytes = data(5 << 20);
+        let mut ingest = open(&place, &bytes);
+        let mut lie = bytes.clone();
+        lie[4 << 20] ^= 1;
+        write_in_odd_chunks(&mut ingest, &lie);
+        let err = ingest.commit().unwrap_err();
+        assert!(matches!(err, Error::Verification { .. }), "{err}");
+        assert!(!place.partial.exists() && !place.target.exists());
+    }
+}

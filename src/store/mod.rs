@@ -7,6 +7,7 @@
 //! at most a partial download in `.regctl/ingest/`, which the next pull resumes.
 
 pub mod archive;
+mod direct;
 pub mod gc;
 pub mod index;
 pub mod ingest;
