@@ -61,6 +61,7 @@ pub struct Transport {
     base: Url,
     /// Whether the scheme was forced by the user; otherwise a loopback registry may fall back.
     plain_http_chosen: bool,
+    cert_requested: tls::CertRequested,
     verbose: bool,
 }
 
@@ -84,7 +85,7 @@ impl Transport {
             .clone()
             .or_else(|| from_dirs.client_certs.into_iter().next());
         let insecure = options.insecure || from_dirs.skip_verify;
-        let tls = tls::client_config(&ca_files, client_cert.as_ref(), insecure)?;
+        let (tls, cert_requested) = tls::client_config(&ca_files, client_cert.as_ref(), insecure)?;
         // reqwest's default redirect policy drops Authorization (and cookies) whenever a redirect
         // leaves the original scheme, host or port: blob downloads redirected to object storage
         // must never carry registry credentials there.
@@ -102,6 +103,7 @@ impl Transport {
             registry: registry.clone(),
             base,
             plain_http_chosen: options.plain_http,
+            cert_requested,
             verbose,
         })
     }
@@ -211,6 +213,15 @@ impl Transport {
             return Error::Handshake {
                 host,
                 reason: alert,
+            };
+        }
+        if self.cert_requested.get() {
+            return Error::Handshake {
+                host,
+                reason: format!(
+                    "the registry asked for a client certificate and none is configured ({})",
+                    innermost_message(err)
+                ),
             };
         }
         // A plain-HTTP server that simply closes on our ClientHello.

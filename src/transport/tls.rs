@@ -2,11 +2,14 @@
 //! present, and whether verification is skipped because the user asked for it.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::ResolvesClientCert;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+use rustls::sign::CertifiedKey;
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 
 /// A client certificate and its key; both may be the same PEM file.
@@ -35,11 +38,44 @@ pub fn ensure_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
+/// Set once a server asked for a client certificate that we do not have. That request is the
+/// one reliable sign of a registry that wants mutual TLS: its refusal afterwards reaches us as
+/// an alert, a reset or a plain close, depending on timing.
+#[derive(Debug, Clone, Default)]
+pub struct CertRequested(Arc<AtomicBool>);
+
+impl CertRequested {
+    pub fn get(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// Presents no certificate, but notes that one was asked for.
+#[derive(Debug)]
+struct NoClientCert(CertRequested);
+
+impl ResolvesClientCert for NoClientCert {
+    fn resolve(
+        &self,
+        _issuers: &[&[u8]],
+        _schemes: &[SignatureScheme],
+    ) -> Option<Arc<CertifiedKey>> {
+        self.0 .0.store(true, Ordering::Relaxed);
+        None
+    }
+
+    fn has_certs(&self) -> bool {
+        false
+    }
+}
+
+/// The configuration, and (without a client certificate) whether a server asked for one.
 pub fn client_config(
     ca_files: &[PathBuf],
     client_cert: Option<&ClientCert>,
     insecure: bool,
-) -> Result<ClientConfig, TlsConfigError> {
+) -> Result<(ClientConfig, CertRequested), TlsConfigError> {
+    let requested = CertRequested::default();
     ensure_crypto_provider();
     let builder = ClientConfig::builder();
     let builder = if insecure {
@@ -67,10 +103,10 @@ pub fn client_config(
                     reason: e.to_string(),
                 })?
         }
-        None => builder.with_no_client_auth(),
+        None => builder.with_client_cert_resolver(Arc::new(NoClientCert(requested.clone()))),
     };
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    Ok(config)
+    Ok((config, requested))
 }
 
 /// The system's roots plus the CA files named for this registry: a private CA adds to the
