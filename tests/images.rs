@@ -436,6 +436,78 @@ fn a_dropped_connection_mid_blob_is_retried() {
 }
 
 #[test]
+fn plain_http_push_hands_files_to_the_kernel_and_falls_back_when_that_breaks() {
+    let bed = support::bed();
+    let repo = unique("sendfile");
+    let image = bed.push_layers(
+        &bed.plain_registry,
+        &repo,
+        Some("v1"),
+        None,
+        ("linux", "amd64"),
+        vec![layer("sf-big", 3 << 20), layer("sf-small", 1000)],
+        false,
+    );
+    let home = Home::new();
+    let store = home.dir.path().join("store").display().to_string();
+    let pulled = format!("{}/{repo}:v1", bed.plain_registry);
+    ok(&home.run(&["pull", &pulled, "--store", &store]));
+    let pushed_digest = |reference: &str| {
+        let out = home.run(&["digest", reference]);
+        ok(&out);
+        stdout(&out).trim().to_string()
+    };
+
+    // Each push goes through a proxy of its own: to regctl another registry, so the blobs are
+    // uploaded rather than mounted from where they were pulled.
+    let proxy = |fault, times| support::proxy::FaultProxy::start(&bed.plain_registry, fault, times);
+    let never = || proxy(support::proxy::Fault::DropRequestAfter(usize::MAX), 0);
+
+    // Every blob body goes out by sendfile.
+    let clean = never();
+    let straight = format!("{}/{}:v1", clean.addr, unique("sf-straight"));
+    ok(&home.run(&["tag", &pulled, &straight, "--store", &store]));
+    let out = home.run(&["push", &straight, "--store", &store, "-v"]);
+    ok(&out);
+    assert_eq!(
+        stderr(&out).matches("(body sent with sendfile)").count(),
+        3,
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(pushed_digest(&straight), image.digest);
+
+    // The big layer's connection breaks mid-body: the blob goes again the ordinary way, in a
+    // new upload session, and the image arrives whole.
+    let breaking = proxy(support::proxy::Fault::DropRequestAfter(1 << 20), 1);
+    let broken = format!("{}/{}:v1", breaking.addr, unique("sf-broken"));
+    ok(&home.run(&["tag", &straight, &broken, "--store", &store]));
+    let out = home.run(&["push", &broken, "--store", &store, "-v"]);
+    ok(&out);
+    assert_eq!(breaking.fired(), 1);
+    assert!(
+        stderr(&out).contains("sending it again the ordinary way"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(pushed_digest(&broken), image.digest);
+
+    // With a proxy configured for plain HTTP, the request must go through reqwest (and so
+    // the proxy's rules); NO_PROXY here lets it reach the loopback registry directly.
+    let other = never();
+    let proxied = format!("{}/{}:v1", other.addr, unique("sf-proxied"));
+    ok(&home.run(&["tag", &straight, &proxied, "--store", &store]));
+    let out = common::run(
+        home.command(&["push", &proxied, "--store", &store, "-v"])
+            .env("http_proxy", "http://127.0.0.1:9"),
+        None,
+    );
+    ok(&out);
+    assert!(!stderr(&out).contains("sendfile"), "{}", stderr(&out));
+    assert_eq!(pushed_digest(&proxied), image.digest);
+}
+
+#[test]
 fn five_layer_push_takes_one_token() {
     let bed = support::bed();
     let user = unique("five");

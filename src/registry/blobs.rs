@@ -4,7 +4,9 @@
 use std::path::Path;
 
 use futures_util::StreamExt;
-use reqwest::header::{CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, LOCATION, RANGE};
+use reqwest::header::{
+    HeaderMap, HeaderValue, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, LOCATION, RANGE,
+};
 use reqwest::{Method, Response, StatusCode, Url};
 
 use super::manifests::{check_status, status_error};
@@ -14,6 +16,7 @@ use crate::progress::BlobProgress;
 use crate::reference::Repository;
 use crate::store::Ingest;
 use crate::transport::retry;
+use crate::transport::sendfile::FileRange;
 
 /// Read size for upload bodies: large enough that per-chunk overhead vanishes, small enough to
 /// keep memory flat with several uploads in flight.
@@ -176,15 +179,13 @@ pub async fn put_stream(
     body: reqwest::Body,
     scopes: &[String],
 ) -> Result<(), Error> {
-    let mut url = match session {
+    let session = match session {
         Some(url) => url,
         None => start(client, repository, scopes).await?.0,
     };
-    url.query_pairs_mut()
-        .append_pair("digest", &blob.digest.to_string());
     let request = client
         .transport()
-        .request(Method::PUT, url)
+        .request(Method::PUT, closing(session, blob))
         .header(CONTENT_TYPE, "application/octet-stream")
         .header(CONTENT_LENGTH, blob.size)
         .body(body);
@@ -336,10 +337,37 @@ pub async fn upload(
             offset += len;
         }
     }
-    let mut url = session;
-    url.query_pairs_mut()
-        .append_pair("digest", &blob.digest.to_string());
+    let mut url = closing(session, blob);
     let remaining = blob.size - offset;
+    // Over plain HTTP the kernel sends a whole blob itself, as Go's client does for crane and
+    // oras. When that fails, the ordinary way takes a new session: the failed attempt may
+    // have left bytes in this one.
+    if offset == 0 && remaining > 0 && client.transport().can_put_file() {
+        let body = FileRange {
+            path: path.to_path_buf(),
+            offset: 0,
+            len: remaining,
+        };
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("application/octet-stream"),
+        );
+        progress.rewind(0);
+        let ticks = progress.clone();
+        let sent = move |n| ticks.advance(n);
+        if let Some(response) = client
+            .put_file(scopes, url.clone(), headers, body, sent)
+            .await?
+        {
+            let status = response.status();
+            let body = response.bytes().await.unwrap_or_default();
+            return check_status(status, &body, || {
+                format!("uploading {} to {repository}", blob.digest)
+            });
+        }
+        url = closing(start(client, repository, scopes).await?.0, blob);
+    }
     let response = client
         .send(scopes, |t| {
             let request = t
@@ -359,6 +387,14 @@ pub async fn upload(
         format!("uploading {} to {repository}", blob.digest)
     })?;
     Ok(())
+}
+
+/// The session URL of the `PUT` that completes an upload.
+fn closing(mut session: Url, blob: &Blob) -> Url {
+    session
+        .query_pairs_mut()
+        .append_pair("digest", &blob.digest.to_string());
+    session
 }
 
 /// `len` bytes of the file from `offset`, read as the request goes out. One blocking thread per

@@ -1,13 +1,14 @@
 //! A registry client: a transport plus an auth session. Every API call goes through `send`,
 //! which authorizes the request for its scopes and re-challenges once when a token is refused.
 
-use reqwest::header::AUTHORIZATION;
-use reqwest::{RequestBuilder, Response, StatusCode};
+use reqwest::header::{HeaderMap, AUTHORIZATION};
+use reqwest::{RequestBuilder, Response, StatusCode, Url};
 
 use super::Error;
 use crate::auth::session::Session;
 use crate::auth::token::error_message;
 use crate::auth::{self, Credential};
+use crate::transport::sendfile::FileRange;
 use crate::transport::{retry, Transport};
 
 pub struct Client {
@@ -100,6 +101,40 @@ impl Client {
             }
             StatusCode::FORBIDDEN => Err(self.refused(response, true).await),
             _ => Ok(response),
+        }
+    }
+
+    /// `send_once` for a `PUT` whose body the kernel sends from a file (`Transport::put_file`).
+    /// `None` when the request is better made the ordinary way: the connection failed (that
+    /// way retries), or the token was refused (noted, so that the next attempt gets a new one).
+    pub async fn put_file(
+        &self,
+        scopes: &[String],
+        url: Url,
+        mut headers: HeaderMap,
+        body: FileRange,
+        sent: impl Fn(u64) + Send + 'static,
+    ) -> Result<Option<Response>, Error> {
+        if let Some(value) = self.session.authorization(&self.transport, scopes).await? {
+            headers.insert(AUTHORIZATION, value);
+        }
+        match self.transport.put_file(url, headers, body, sent).await {
+            Ok(response) => match response.status() {
+                StatusCode::UNAUTHORIZED => {
+                    self.session.observe(&response);
+                    self.session.invalidate(scopes).await;
+                    Ok(None)
+                }
+                StatusCode::FORBIDDEN => Err(self.refused(response, true).await),
+                _ => Ok(Some(response)),
+            },
+            Err(e) if Transport::is_transient(&e) => {
+                if self.transport.verbose() {
+                    eprintln!("{e}; sending it again the ordinary way");
+                }
+                Ok(None)
+            }
+            Err(e) => Err(e.into()),
         }
     }
 

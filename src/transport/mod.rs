@@ -3,15 +3,19 @@
 
 pub mod certs_d;
 pub mod retry;
+pub mod sendfile;
 pub mod tls;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
+use reqwest::header::{HeaderMap, HeaderValue, USER_AGENT};
 use reqwest::{Method, Request, RequestBuilder, Response, Url};
 
 use crate::reference::Registry;
 pub use tls::ClientCert;
+
+const USER_AGENT_VALUE: &str = concat!("regctl/", env!("CARGO_PKG_VERSION"));
 
 /// What the user (or the remembered settings) asked for one registry.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -91,7 +95,7 @@ impl Transport {
         // must never carry registry credentials there.
         let client = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
-            .user_agent(concat!("regctl/", env!("CARGO_PKG_VERSION")))
+            .user_agent(USER_AGENT_VALUE)
             .connect_timeout(Duration::from_secs(30))
             .build()
             .map_err(|e| Error::Client(e.to_string()))?;
@@ -139,6 +143,41 @@ impl Transport {
 
     pub fn request(&self, method: Method, url: Url) -> RequestBuilder {
         self.client.request(method, url)
+    }
+
+    /// Whether `put_file` may be used: plain HTTP, and no proxy that must see the request.
+    pub fn can_put_file(&self) -> bool {
+        self.is_plain_http() && !proxy_configured()
+    }
+
+    /// `PUT url` with part of a file as body, which the kernel sends (see `sendfile`).
+    /// `sent` hears of the bytes as they go.
+    pub async fn put_file(
+        &self,
+        url: Url,
+        mut headers: HeaderMap,
+        body: sendfile::FileRange,
+        sent: impl Fn(u64) + Send + 'static,
+    ) -> Result<Response, Error> {
+        headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+        if self.verbose {
+            eprintln!("> PUT {url} (body sent with sendfile)");
+            log_headers('>', &headers);
+        }
+        let host = self.registry.to_string();
+        let response =
+            tokio::task::spawn_blocking(move || sendfile::put(&url, &headers, &body, sent))
+                .await
+                .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
+                .map_err(|e| Error::Connect {
+                    host,
+                    reason: e.to_string(),
+                })?;
+        let response = Response::from(response);
+        if self.verbose {
+            log_response(&response);
+        }
+        Ok(response)
     }
 
     /// `GET /v2/`, the API's version check, which also carries the auth challenge. A loopback
@@ -275,6 +314,13 @@ fn tls_data_error(err: &(dyn std::error::Error + 'static)) -> Option<String> {
     })
 }
 
+/// A proxy reqwest would route plain HTTP through (it reads the same variables).
+fn proxy_configured() -> bool {
+    ["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"]
+        .iter()
+        .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
+}
+
 fn closed_during_handshake(err: &(dyn std::error::Error + 'static)) -> bool {
     causes(err).into_iter().any(|e| {
         e.downcast_ref::<std::io::Error>()
@@ -316,7 +362,7 @@ fn log_response(response: &Response) {
     log_headers('<', response.headers());
 }
 
-fn log_headers(direction: char, headers: &reqwest::header::HeaderMap) {
+fn log_headers(direction: char, headers: &HeaderMap) {
     for (name, value) in headers {
         if is_secret_header(name) {
             eprintln!("{direction} {name}: <redacted>");

@@ -18,6 +18,8 @@ pub enum Fault {
     /// Answer a connection's first request with this status, `Retry-After: 1` and
     /// `Connection: close`, instead of passing it on.
     Status(u16),
+    /// Close both directions once this many request bytes went through (an upload breaks).
+    DropRequestAfter(usize),
 }
 
 pub struct FaultProxy {
@@ -67,14 +69,19 @@ fn relay(
         fired.fetch_sub(1, Ordering::SeqCst);
     }
     let (mut c_read, mut s_write) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+    let upload_fired = fired.clone();
     thread::spawn(move || {
-        let _ = std::io::copy(&mut c_read, &mut s_write);
+        if let Fault::DropRequestAfter(limit) = fault {
+            forward_until(&mut c_read, &mut s_write, limit, times, &upload_fired);
+        } else {
+            let _ = std::io::copy(&mut c_read, &mut s_write);
+        }
         let _ = s_write.shutdown(Shutdown::Write);
     });
     let (mut s_read, mut c_write) = (server, client);
     let limit = match fault {
         Fault::DropAfter(n) | Fault::StallAfter(n) => n,
-        Fault::Status(_) => usize::MAX,
+        Fault::Status(_) | Fault::DropRequestAfter(_) => usize::MAX,
     };
     let mut sent = 0usize;
     let mut buf = vec![0u8; 64 << 10];
@@ -96,7 +103,7 @@ fn relay(
                         let _ = s_read.shutdown(Shutdown::Both);
                     }
                     Fault::StallAfter(_) => thread::sleep(Duration::from_secs(600)),
-                    Fault::Status(_) => {}
+                    Fault::Status(_) | Fault::DropRequestAfter(_) => {}
                 }
                 return;
             }
@@ -109,6 +116,38 @@ fn relay(
         sent += n;
     }
     let _ = c_write.shutdown(Shutdown::Write);
+}
+
+/// Passes request bytes on until `limit` went through, then (if one of the `times` faults is
+/// left) closes both sockets.
+fn forward_until(
+    from: &mut TcpStream,
+    to: &mut TcpStream,
+    limit: usize,
+    times: usize,
+    fired: &AtomicUsize,
+) {
+    let mut passed = 0usize;
+    let mut buf = vec![0u8; 64 << 10];
+    loop {
+        let n = match from.read(&mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => n,
+        };
+        if passed + n >= limit && passed < limit {
+            if fired.fetch_add(1, Ordering::SeqCst) < times {
+                let _ = to.write_all(&buf[..limit - passed]);
+                let _ = from.shutdown(Shutdown::Both);
+                let _ = to.shutdown(Shutdown::Both);
+                return;
+            }
+            fired.fetch_sub(1, Ordering::SeqCst);
+        }
+        if to.write_all(&buf[..n]).is_err() {
+            return;
+        }
+        passed += n;
+    }
 }
 
 /// Reads one request's head and answers it with `code`.

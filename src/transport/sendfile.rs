@@ -1,0 +1,345 @@
+//! A plain-HTTP `PUT` whose body is part of a file, handed to the kernel with `sendfile(2)`.
+//!
+//! Why beside reqwest: its bodies are buffers, so every uploaded byte is read into our memory
+//! and written out again: two copies and two syscalls per chunk. Go's HTTP client gives a file
+//! body straight to the kernel, which is why crane and oras push with half our CPU on plain
+//! HTTP. Over TLS the bytes must pass through rustls anyway, so this path is plain HTTP only.
+//!
+//! It is one request on its own connection (`Connection: close`), built and read with
+//! `httparse`, and runs on a blocking thread: the file side of `sendfile` may wait for the
+//! disk. The caller sends the request the ordinary way whenever this path fails.
+
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::Url;
+
+/// The part of a file that is the body.
+pub struct FileRange {
+    pub path: PathBuf,
+    pub offset: u64,
+    pub len: u64,
+}
+
+/// Bytes handed to the kernel per call: progress moves this often.
+const STEP: usize = 1 << 20;
+/// A response head larger than this is not a registry's.
+const MAX_HEAD: usize = 64 << 10;
+/// Answers to a blob upload are short; an error body beyond this is cut.
+const MAX_BODY: usize = 1 << 20;
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Sends `PUT url` with `headers` and the file range as body; `sent` hears of every step.
+pub fn put(
+    url: &Url,
+    headers: &HeaderMap,
+    body: &FileRange,
+    sent: impl Fn(u64),
+) -> io::Result<http::Response<Bytes>> {
+    let mut stream = connect(url)?;
+    stream.write_all(&head(url, headers, body.len))?;
+    send_file(&stream, body, sent)?;
+    read_response(&mut stream)
+}
+
+fn connect(url: &Url) -> io::Result<TcpStream> {
+    let mut last = io::Error::new(io::ErrorKind::NotFound, "the host has no address");
+    for addr in url.socket_addrs(|| Some(80))? {
+        match TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT) {
+            Ok(stream) => return Ok(stream),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
+}
+
+fn head(url: &Url, headers: &HeaderMap, len: u64) -> Vec<u8> {
+    let host = match url.port() {
+        Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
+        None => url.host_str().unwrap_or_default().to_string(),
+    };
+    let target = &url[url::Position::BeforePath..url::Position::AfterQuery];
+    let mut head = format!("PUT {target} HTTP/1.1\r\nHost: {host}\r\n").into_bytes();
+    for (name, value) in headers {
+        head.extend_from_slice(name.as_str().as_bytes());
+        head.extend_from_slice(b": ");
+        head.extend_from_slice(value.as_bytes());
+        head.extend_from_slice(b"\r\n");
+    }
+    head.extend_from_slice(
+        format!("Content-Length: {len}\r\nConnection: close\r\n\r\n").as_bytes(),
+    );
+    head
+}
+
+#[cfg(target_os = "linux")]
+fn send_file(stream: &TcpStream, body: &FileRange, sent: impl Fn(u64)) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let file = File::open(&body.path)?;
+    let mut offset = libc::off_t::try_from(body.offset).map_err(io::Error::other)?;
+    let mut left = body.len;
+    while left > 0 {
+        let step = left.min(STEP as u64) as usize;
+        // SAFETY: both descriptors are open for the duration of the call, and `offset` is a
+        // valid off_t the kernel advances; no other memory is passed.
+        let n = unsafe { libc::sendfile(stream.as_raw_fd(), file.as_raw_fd(), &mut offset, step) };
+        match n {
+            n if n > 0 => {
+                left -= n as u64;
+                sent(n as u64);
+            }
+            0 => return Err(io::ErrorKind::UnexpectedEof.into()), // the file is shorter
+            _ => {
+                let err = io::Error::last_os_error();
+                if err.kind() != io::ErrorKind::Interrupted {
+                    return Err(err);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Without `sendfile(2)`: the same request, read and written in user space.
+#[cfg(not(target_os = "linux"))]
+fn send_file(mut stream: &TcpStream, body: &FileRange, sent: impl Fn(u64)) -> io::Result<()> {
+    use std::io::{Seek, SeekFrom};
+    let mut file = File::open(&body.path)?;
+    file.seek(SeekFrom::Start(body.offset))?;
+    let mut left = body.len;
+    let mut buf = vec![0u8; STEP];
+    while left > 0 {
+        let want = left.min(STEP as u64) as usize;
+        file.read_exact(&mut buf[..want])?;
+        stream.write_all(&buf[..want])?;
+        left -= want as u64;
+        sent(want as u64);
+    }
+    Ok(())
+}
+
+fn read_response(stream: &mut TcpStream) -> io::Result<http::Response<Bytes>> {
+    let mut data = Vec::with_capacity(4096);
+    let (head_len, mut response) = loop {
+        if read_more(stream, &mut data)? == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "the registry closed the connection without an answer",
+            ));
+        }
+        let mut headers = [httparse::EMPTY_HEADER; 64];
+        let mut parsed = httparse::Response::new(&mut headers);
+        match parsed.parse(&data).map_err(invalid)? {
+            httparse::Status::Complete(len) => break (len, to_http(&parsed)?),
+            httparse::Status::Partial if data.len() > MAX_HEAD => {
+                return Err(invalid("the response head is too large"))
+            }
+            httparse::Status::Partial => {}
+        }
+    };
+    let rest = data.split_off(head_len);
+    let headers = response.headers();
+    let chunked = headers
+        .get(reqwest::header::TRANSFER_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
+    let length = headers
+        .get(reqwest::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    let body = if chunked {
+        read_chunked(stream, rest)?
+    } else {
+        read_until(stream, rest, length)?
+    };
+    *response.body_mut() = Bytes::from(body);
+    Ok(response)
+}
+
+fn to_http(parsed: &httparse::Response) -> io::Result<http::Response<Bytes>> {
+    let mut response = http::Response::new(Bytes::new());
+    *response.status_mut() =
+        http::StatusCode::from_u16(parsed.code.unwrap_or(0)).map_err(invalid)?;
+    for header in parsed.headers.iter() {
+        let name = HeaderName::from_bytes(header.name.as_bytes()).map_err(invalid)?;
+        let value = HeaderValue::from_bytes(header.value).map_err(invalid)?;
+        response.headers_mut().append(name, value);
+    }
+    Ok(response)
+}
+
+/// The body up to `length`, or to the end of the connection; at most `MAX_BODY`.
+fn read_until(
+    stream: &mut TcpStream,
+    mut body: Vec<u8>,
+    length: Option<usize>,
+) -> io::Result<Vec<u8>> {
+    let want = length.unwrap_or(usize::MAX).min(MAX_BODY);
+    while body.len() < want && read_more(stream, &mut body)? > 0 {}
+    body.truncate(want);
+    Ok(body)
+}
+
+fn read_chunked(stream: &mut TcpStream, mut data: Vec<u8>) -> io::Result<Vec<u8>> {
+    let mut body = Vec::new();
+    let mut at = 0;
+    loop {
+        match httparse::parse_chunk_size(&data[at..]).map_err(|_| invalid("bad chunk size"))? {
+            httparse::Status::Complete((_, 0)) => return Ok(body),
+            httparse::Status::Complete((_, size)) if size > MAX_BODY as u64 => {
+                return Err(invalid("a chunk larger than any answer to an upload"))
+            }
+            httparse::Status::Complete((skip, size)) => {
+                let start = at + skip;
+                let end = start + size as usize + 2; // the chunk and its CRLF
+                while data.len() < end {
+                    if read_more(stream, &mut data)? == 0 {
+                        return Err(io::ErrorKind::UnexpectedEof.into());
+                    }
+                }
+                body.extend_from_slice(&data[start..end - 2]);
+                if body.len() > MAX_BODY {
+                    body.truncate(MAX_BODY);
+                    return Ok(body);
+                }
+                at = end;
+            }
+            httparse::Status::Partial => {
+                if read_more(stream, &mut data)? == 0 {
+                    return Err(io::ErrorKind::UnexpectedEof.into());
+                }
+            }
+        }
+    }
+}
+
+fn read_more(stream: &mut TcpStream, data: &mut Vec<u8>) -> io::Result<usize> {
+    let mut buf = [0u8; 8192];
+    let n = stream.read(&mut buf)?;
+    data.extend_from_slice(&buf[..n]);
+    Ok(n)
+}
+
+fn invalid(err: impl std::fmt::Display) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!("unreadable HTTP response: {err}"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::TcpListener;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::Arc;
+
+    /// Serves one request: returns what arrived (head, body) and answers with `reply`.
+    fn serve_once(reply: &'static [u8]) -> (Url, std::thread::JoinHandle<(String, Vec<u8>)>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let url = Url::parse(&format!(
+            "http://127.0.0.1:{port}/v2/r/blobs/uploads/abc?digest=sha256%3A00"
+        ))
+        .unwrap();
+        let server = std::thread::spawn(move || {
+            let (mut conn, _) = listener.accept().unwrap();
+            let mut data = Vec::new();
+            while !data.windows(4).any(|w| w == b"\r\n\r\n") {
+                read_more(&mut conn, &mut data).unwrap();
+            }
+            let end = data.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+            let head = String::from_utf8(data[..end].to_vec()).unwrap();
+            let length: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("Content-Length: "))
+                .unwrap()
+                .parse()
+                .unwrap();
+            let mut body = data.split_off(end);
+            while body.len() < length {
+                assert!(read_more(&mut conn, &mut body).unwrap() > 0);
+            }
+            conn.write_all(reply).unwrap();
+            (head, body)
+        });
+        (url, server)
+    }
+
+    fn file_of(len: usize) -> (tempfile::NamedTempFile, Vec<u8>) {
+        let bytes: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        file.write_all(&bytes).unwrap();
+        (file, bytes)
+    }
+
+    #[test]
+    fn the_request_carries_its_head_and_exactly_the_file_range() {
+        let (file, bytes) = file_of(3 << 20);
+        let (url, server) = serve_once(
+            b"HTTP/1.1 201 Created\r\nLocation: /v2/r/blobs/x\r\nContent-Length: 0\r\n\r\n",
+        );
+        let mut headers = HeaderMap::new();
+        headers.insert("authorization", HeaderValue::from_static("Bearer t0ken"));
+        let range = FileRange {
+            path: file.path().to_path_buf(),
+            offset: 1000,
+            len: (2 << 20) + 5,
+        };
+        let sent = Arc::new(AtomicU64::new(0));
+        let counter = sent.clone();
+        let response = put(&url, &headers, &range, move |n| {
+            counter.fetch_add(n, Ordering::Relaxed);
+        })
+        .unwrap();
+        assert_eq!(response.status(), 201);
+        assert_eq!(response.headers()["location"], "/v2/r/blobs/x");
+        let (head, body) = server.join().unwrap();
+        let port = url.port().unwrap();
+        assert!(
+            head.starts_with(&format!(
+                "PUT /v2/r/blobs/uploads/abc?digest=sha256%3A00 HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            )),
+            "{head}"
+        );
+        assert!(head.contains("authorization: Bearer t0ken\r\n"), "{head}");
+        assert!(head.contains("Connection: close\r\n"), "{head}");
+        assert_eq!(body, &bytes[1000..1000 + (2 << 20) + 5]);
+        assert_eq!(sent.load(Ordering::Relaxed), (2 << 20) + 5);
+    }
+
+    #[test]
+    fn a_chunked_answer_is_read_whole() {
+        let (file, _) = file_of(10);
+        let (url, server) = serve_once(
+            b"HTTP/1.1 400 Bad Request\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
+        );
+        let range = FileRange {
+            path: file.path().to_path_buf(),
+            offset: 0,
+            len: 10,
+        };
+        let response = put(&url, &HeaderMap::new(), &range, |_| {}).unwrap();
+        server.join().unwrap();
+        assert_eq!(response.status(), 400);
+        assert_eq!(response.body().as_ref(), b"hello world");
+    }
+
+    #[test]
+    fn a_connection_closed_without_an_answer_is_an_error() {
+        let (file, _) = file_of(10);
+        let (url, server) = serve_once(b"");
+        let range = FileRange {
+            path: file.path().to_path_buf(),
+            offset: 0,
+            len: 10,
+        };
+        let err = put(&url, &HeaderMap::new(), &range, |_| {}).unwrap_err();
+        server.join().unwrap();
+        assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof, "{err}");
+    }
+}
