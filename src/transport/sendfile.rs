@@ -51,7 +51,11 @@ fn connect(url: &Url) -> io::Result<TcpStream> {
     let mut last = io::Error::new(io::ErrorKind::NotFound, "the host has no address");
     for addr in url.socket_addrs(|| Some(80))? {
         match TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT) {
-            Ok(stream) => return Ok(stream),
+            Ok(stream) => {
+                // The head must not wait for an ACK (Nagle), as with every client of ours.
+                stream.set_nodelay(true)?;
+                return Ok(stream);
+            }
             Err(e) => last = e,
         }
     }
