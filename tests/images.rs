@@ -401,6 +401,13 @@ fn a_killed_download_resumes_with_range() {
         "{}",
         stderr(&out)
     );
+    // Plain HTTP: the rest arrives on the blocking-thread path, which takes the 206.
+    assert!(
+        stderr(&out).contains("(read on a blocking thread)")
+            && !stderr(&out).contains("ordinary way"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(proxy.fired(), 1);
 }
 

@@ -15,8 +15,8 @@ use crate::manifest::Blob;
 use crate::progress::BlobProgress;
 use crate::reference::Repository;
 use crate::store::Ingest;
-use crate::transport::retry;
-use crate::transport::sendfile::FileRange;
+use crate::transport::plain_http::FileRange;
+use crate::transport::{retry, GetError, Got, Sink};
 
 /// Read size for upload bodies: large enough that per-chunk overhead vanishes, small enough to
 /// keep memory flat with several uploads in flight.
@@ -47,18 +47,24 @@ pub async fn exists(
     }
 }
 
-/// Streams `blob` into `ingest`, resuming from what is already there. A connection that drops
-/// mid-body is resumed from the byte it reached; the digest is checked by `Ingest::commit`.
+/// Streams `blob` into `ingest`, resuming from what is already there, and hands it back. A
+/// connection that drops mid-body is resumed from the byte it reached; the digest is checked by
+/// `Ingest::commit`.
 pub async fn fetch(
     client: &Client,
     repository: &Repository,
     blob: &Blob,
-    ingest: &mut Ingest,
+    ingest: Ingest,
     scopes: &[String],
     progress: &BlobProgress,
-) -> Result<(), Error> {
+) -> Result<Ingest, Error> {
     let url = blob_url(client, repository, blob);
     progress.advance(ingest.offset());
+    let mut ingest = if client.transport().direct_plain_http() && ingest.offset() < blob.size {
+        fetch_direct(client, url.clone(), blob, ingest, scopes, progress).await?
+    } else {
+        ingest
+    };
     let mut attempt = 0;
     while ingest.offset() < blob.size {
         let offset = ingest.offset();
@@ -116,7 +122,47 @@ pub async fn fetch(
             Some(e) => broken_connection(&mut attempt, blob, &e.to_string()).await?,
         }
     }
-    Ok(())
+    Ok(ingest)
+}
+
+/// Blob bytes on their way into the store, counted as they come.
+struct Receiving {
+    ingest: Ingest,
+    progress: BlobProgress,
+}
+
+impl Sink for Receiving {
+    type Error = crate::store::Error;
+
+    fn put(&mut self, bytes: &[u8]) -> Result<(), Self::Error> {
+        self.ingest.write(bytes)?;
+        self.progress.advance(bytes.len() as u64);
+        Ok(())
+    }
+}
+
+/// The plain-HTTP way (`plain_http::get`). What it leaves undone (a redirect, a refusal, a
+/// broken connection), the loop of `fetch` finishes from what arrived.
+async fn fetch_direct(
+    client: &Client,
+    url: Url,
+    blob: &Blob,
+    ingest: Ingest,
+    scopes: &[String],
+    progress: &BlobProgress,
+) -> Result<Ingest, Error> {
+    let offset = ingest.offset();
+    let receiving = Receiving {
+        ingest,
+        progress: progress.clone(),
+    };
+    let (receiving, got) = client
+        .get_into(scopes, url, offset, blob.size - offset, receiving)
+        .await?;
+    match got {
+        Err(GetError::Sink(e)) => Err(e.into()),
+        Ok(Got::Done | Got::Declined(_)) | Err(GetError::Io(_)) => Ok(receiving.ingest),
+    }
 }
 
 async fn broken_connection(attempt: &mut u32, blob: &Blob, why: &str) -> Result<(), Error> {
@@ -342,7 +388,7 @@ pub async fn upload(
     // Over plain HTTP the kernel sends a whole blob itself, as Go's client does for crane and
     // oras. When that fails, the ordinary way takes a new session: the failed attempt may
     // have left bytes in this one.
-    if offset == 0 && remaining > 0 && client.transport().can_put_file() {
+    if offset == 0 && remaining > 0 && client.transport().direct_plain_http() {
         let body = FileRange {
             path: path.to_path_buf(),
             offset: 0,

@@ -8,8 +8,8 @@ use super::Error;
 use crate::auth::session::Session;
 use crate::auth::token::error_message;
 use crate::auth::{self, Credential};
-use crate::transport::sendfile::FileRange;
-use crate::transport::{retry, Transport};
+use crate::transport::plain_http::FileRange;
+use crate::transport::{retry, GetError, Got, Sink, Transport};
 
 pub struct Client {
     transport: Transport,
@@ -136,6 +136,25 @@ impl Client {
             }
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// `Transport::get_into`, authorized for `scopes`.
+    pub async fn get_into<S: Sink>(
+        &self,
+        scopes: &[String],
+        url: Url,
+        offset: u64,
+        len: u64,
+        sink: S,
+    ) -> Result<(S, Result<Got, GetError<S::Error>>), Error> {
+        let mut headers = HeaderMap::new();
+        if let Some(value) = self.session.authorization(&self.transport, scopes).await? {
+            headers.insert(AUTHORIZATION, value);
+        }
+        Ok(self
+            .transport
+            .get_into(url, headers, offset, len, sink)
+            .await)
     }
 
     async fn refused(&self, response: Response, forbidden: bool) -> Error {

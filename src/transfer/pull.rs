@@ -61,13 +61,13 @@ pub async fn pull(
         let progress = progress.clone();
         let scopes = &scopes;
         async move {
-            let mut ingest = store.ingest(&blob.digest, blob.size)?;
+            let ingest = store.ingest(&blob.digest, blob.size)?;
             let bar = progress.blob(&short(&blob.digest), blob.size);
             if ingest.already_stored() {
                 bar.done("exists");
                 return Ok(());
             }
-            blobs::fetch(client, repository, &blob, &mut ingest, scopes, &bar).await?;
+            let ingest = blobs::fetch(client, repository, &blob, ingest, scopes, &bar).await?;
             // fsync and rename block: off the async workers, so other blobs keep streaming.
             tokio::task::spawn_blocking(move || ingest.commit())
                 .await

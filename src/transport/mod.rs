@@ -2,8 +2,8 @@
 //! optional redacted logging, and explains connection and certificate failures.
 
 pub mod certs_d;
+pub mod plain_http;
 pub mod retry;
-pub mod sendfile;
 pub mod tls;
 
 use std::path::PathBuf;
@@ -13,7 +13,14 @@ use reqwest::header::{HeaderMap, HeaderValue, USER_AGENT};
 use reqwest::{Method, Request, RequestBuilder, Response, Url};
 
 use crate::reference::Registry;
+pub use plain_http::{GetError, Got};
 pub use tls::ClientCert;
+
+/// Where a blob's bytes go as `get_into` receives them.
+pub trait Sink: Send + 'static {
+    type Error: Send + 'static;
+    fn put(&mut self, bytes: &[u8]) -> Result<(), Self::Error>;
+}
 
 const USER_AGENT_VALUE: &str = concat!("regctl/", env!("CARGO_PKG_VERSION"));
 
@@ -145,9 +152,47 @@ impl Transport {
         self.client.request(method, url)
     }
 
-    /// Whether `put_file` may be used: plain HTTP, and no proxy that must see the request.
-    pub fn can_put_file(&self) -> bool {
+    /// Whether blob bodies may take the `plain_http` paths (`put_file`, `get_into`): plain
+    /// HTTP, and no proxy that must see the requests.
+    pub fn direct_plain_http(&self) -> bool {
         self.is_plain_http() && !proxy_configured()
+    }
+
+    /// `GET url` on a blocking thread, the `len` bytes from `offset` given to `sink` (see
+    /// `plain_http`). The sink comes back with the outcome, holding what arrived.
+    pub async fn get_into<S: Sink>(
+        &self,
+        url: Url,
+        mut headers: HeaderMap,
+        offset: u64,
+        len: u64,
+        mut sink: S,
+    ) -> (S, Result<Got, GetError<S::Error>>) {
+        headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+        if self.verbose {
+            eprintln!("> GET {url} (read on a blocking thread)");
+            log_headers('>', &headers);
+            if offset > 0 {
+                eprintln!("> range: bytes={offset}-");
+            }
+        }
+        let (sink, got) = tokio::task::spawn_blocking(move || {
+            let got = plain_http::get(&url, &headers, offset, len, |bytes| sink.put(bytes));
+            (sink, got)
+        })
+        .await
+        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+        if self.verbose {
+            match &got {
+                Ok(Got::Declined(response)) => {
+                    log_head(response.version(), response.status(), response.headers());
+                    eprintln!("(not taken here; going on the ordinary way)");
+                }
+                Err(GetError::Io(e)) => eprintln!("{e}; going on the ordinary way"),
+                Ok(Got::Done) | Err(GetError::Sink(_)) => {}
+            }
+        }
+        (sink, got)
     }
 
     /// `PUT url` with part of a file as body, which the kernel sends (see `sendfile`).
@@ -156,7 +201,7 @@ impl Transport {
         &self,
         url: Url,
         mut headers: HeaderMap,
-        body: sendfile::FileRange,
+        body: plain_http::FileRange,
         sent: impl Fn(u64) + Send + 'static,
     ) -> Result<Response, Error> {
         headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
@@ -166,7 +211,7 @@ impl Transport {
         }
         let host = self.registry.to_string();
         let response =
-            tokio::task::spawn_blocking(move || sendfile::put(&url, &headers, &body, sent))
+            tokio::task::spawn_blocking(move || plain_http::put(&url, &headers, &body, sent))
                 .await
                 .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
                 .map_err(|e| Error::Connect {
@@ -358,8 +403,12 @@ fn log_request(request: &Request) {
 }
 
 fn log_response(response: &Response) {
-    eprintln!("< {:?} {}", response.version(), response.status());
-    log_headers('<', response.headers());
+    log_head(response.version(), response.status(), response.headers());
+}
+
+fn log_head(version: reqwest::Version, status: reqwest::StatusCode, headers: &HeaderMap) {
+    eprintln!("< {version:?} {status}");
+    log_headers('<', headers);
 }
 
 fn log_headers(direction: char, headers: &HeaderMap) {
