@@ -31,17 +31,12 @@ fn json(bytes: &[u8]) -> serde_json::Value {
 /// A home with its own store, and a small image of two layers pulled into it.
 fn pulled(repo: &str) -> (Home, String, String, Image) {
     let bed = support::bed();
-    let image = bed.push_layers(
-        &bed.plain_registry,
+    let image = bed.push_plain(
         repo,
-        Some("v1"),
-        None,
-        ("linux", "amd64"),
         vec![
             layer(&format!("{repo}a"), 30_000),
             layer(&format!("{repo}b"), 5_000),
         ],
-        false,
     );
     let home = Home::new();
     let store = home.dir.path().join("store").display().to_string();

@@ -352,15 +352,7 @@ fn a_lying_registry_adds_nothing_to_the_store() {
 fn a_killed_download_resumes_with_range() {
     let bed = support::bed();
     let repo = unique("resume");
-    let image = bed.push_layers(
-        &bed.plain_registry,
-        &repo,
-        Some("v1"),
-        None,
-        ("linux", "amd64"),
-        vec![layer("big", 8 << 20)],
-        false,
-    );
+    let image = bed.push_plain(&repo, vec![layer("big", 8 << 20)]);
     // The proxy stalls after 3 MiB of a response: regctl hangs mid-layer and is killed. (A
     // large blob reaches its file a MiB at a time, so some of it must be written by then.)
     let proxy = support::proxy::FaultProxy::start(
@@ -415,15 +407,7 @@ fn a_killed_download_resumes_with_range() {
 fn a_dropped_connection_mid_blob_is_retried() {
     let bed = support::bed();
     let repo = unique("dropped");
-    let image = bed.push_layers(
-        &bed.plain_registry,
-        &repo,
-        Some("v1"),
-        None,
-        ("linux", "amd64"),
-        vec![layer("drop", 2 << 20)],
-        false,
-    );
+    let image = bed.push_plain(&repo, vec![layer("drop", 2 << 20)]);
     let proxy = support::proxy::FaultProxy::start(
         &bed.plain_registry,
         support::proxy::Fault::DropAfter(700 << 10),
@@ -446,14 +430,9 @@ fn a_dropped_connection_mid_blob_is_retried() {
 fn plain_http_push_hands_files_to_the_kernel_and_falls_back_when_that_breaks() {
     let bed = support::bed();
     let repo = unique("sendfile");
-    let image = bed.push_layers(
-        &bed.plain_registry,
+    let image = bed.push_plain(
         &repo,
-        Some("v1"),
-        None,
-        ("linux", "amd64"),
         vec![layer("sf-big", 3 << 20), layer("sf-small", 1000)],
-        false,
     );
     let home = Home::new();
     let store = home.dir.path().join("store").display().to_string();

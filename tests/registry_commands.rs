@@ -299,15 +299,7 @@ fn copy_without_push_rights_exits_3_and_writes_nothing() {
 fn copy_across_a_connection_that_drops_mid_blob() {
     let bed = support::bed();
     let repo = unique("flaky");
-    let image = bed.push_layers(
-        &bed.plain_registry,
-        &repo,
-        Some("v1"),
-        None,
-        ("linux", "amd64"),
-        vec![layer("flaky", 1 << 20)],
-        false,
-    );
+    let image = bed.push_plain(&repo, vec![layer("flaky", 1 << 20)]);
     let proxy = FaultProxy::start(&bed.plain_registry, Fault::DropAfter(300 << 10), 2);
     let home = Home::new();
     login(&home, &bed.basic_registry, DEV);
@@ -359,15 +351,7 @@ fn a_registry_that_stays_down_fails_with_exit_5() {
 fn a_copy_whose_source_keeps_failing_leaves_no_manifest() {
     let bed = support::bed();
     let repo = unique("broken");
-    bed.push_layers(
-        &bed.plain_registry,
-        &repo,
-        Some("v1"),
-        None,
-        ("linux", "amd64"),
-        vec![layer("broken", 1 << 20)],
-        false,
-    );
+    bed.push_plain(&repo, vec![layer("broken", 1 << 20)]);
     let proxy = FaultProxy::start(&bed.plain_registry, Fault::DropAfter(200 << 10), 1000);
     let home = Home::new();
     let target = format!("{}/{}:v1", bed.plain_registry, unique("partial"));

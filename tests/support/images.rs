@@ -108,6 +108,21 @@ impl TestBed {
     /// An image for `os/arch` with the given layers, in Docker schema 2 or OCI form; tagged
     /// when `tag` is given (else only reachable by digest, as an index child is).
     #[allow(clippy::too_many_arguments)]
+    /// An OCI image for linux/amd64, tagged v1 in the plain-HTTP registry (which needs no
+    /// credentials).
+    pub fn push_plain(&self, repository: &str, layers: Vec<Vec<u8>>) -> Image {
+        let registry = self.plain_registry.clone();
+        self.push_layers(
+            &registry,
+            repository,
+            Some("v1"),
+            None,
+            ("linux", "amd64"),
+            layers,
+            false,
+        )
+    }
+
     pub fn push_layers(
         &self,
         registry: &str,
