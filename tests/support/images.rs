@@ -107,7 +107,6 @@ impl TestBed {
 
     /// An image for `os/arch` with the given layers, in Docker schema 2 or OCI form; tagged
     /// when `tag` is given (else only reachable by digest, as an index child is).
-    #[allow(clippy::too_many_arguments)]
     /// An OCI image for linux/amd64, tagged v1 in the plain-HTTP registry (which needs no
     /// credentials).
     pub fn push_plain(&self, repository: &str, layers: Vec<Vec<u8>>) -> Image {
@@ -123,6 +122,7 @@ impl TestBed {
         )
     }
 
+    #[allow(clippy::too_many_arguments)]
     pub fn push_layers(
         &self,
         registry: &str,
