@@ -18,7 +18,11 @@ fn main() -> ExitCode {
             return ExitCode::from(Code::General as u8);
         }
     };
-    match runtime.block_on(regctl::commands::run(cli)) {
+    let result = runtime.block_on(regctl::commands::run(cli));
+    // What a failed command left running (a blob still downloading on a blocking thread after
+    // another failed) is abandoned, not waited for: partial files resume next time.
+    runtime.shutdown_background();
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");

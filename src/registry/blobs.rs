@@ -60,7 +60,7 @@ pub async fn fetch(
 ) -> Result<Ingest, Error> {
     let url = blob_url(client, repository, blob);
     progress.advance(ingest.offset());
-    let mut ingest = if client.transport().direct_plain_http() && ingest.offset() < blob.size {
+    let mut ingest = if client.transport().direct_plain_http(&url) && ingest.offset() < blob.size {
         fetch_direct(client, url.clone(), blob, ingest, scopes, progress).await?
     } else {
         ingest
@@ -388,7 +388,7 @@ pub async fn upload(
     // Over plain HTTP the kernel sends a whole blob itself, as Go's client does for crane and
     // oras. When that fails, the ordinary way takes a new session: the failed attempt may
     // have left bytes in this one.
-    if offset == 0 && remaining > 0 && client.transport().direct_plain_http() {
+    if offset == 0 && remaining > 0 && client.transport().direct_plain_http(&url) {
         let body = FileRange {
             path: path.to_path_buf(),
             offset: 0,

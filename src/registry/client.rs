@@ -115,8 +115,16 @@ impl Client {
         body: FileRange,
         sent: impl Fn(u64) + Send + 'static,
     ) -> Result<Option<Response>, Error> {
-        if let Some(value) = self.session.authorization(&self.transport, scopes).await? {
-            headers.insert(AUTHORIZATION, value);
+        match self.session.authorization(&self.transport, scopes).await {
+            Ok(Some(value)) => {
+                headers.insert(AUTHORIZATION, value);
+            }
+            Ok(None) => {}
+            Err(e) => {
+                let e = Error::from(e);
+                // The token service stumbled: the ordinary way retries it.
+                return if is_transient(&e) { Ok(None) } else { Err(e) };
+            }
         }
         match self.transport.put_file(url, headers, body, sent).await {
             Ok(response) => match response.status() {
@@ -126,6 +134,8 @@ impl Client {
                     Ok(None)
                 }
                 StatusCode::FORBIDDEN => Err(self.refused(response, true).await),
+                // Worth another attempt, which the ordinary way makes with backoff.
+                status if retry::retryable_status(status) => Ok(None),
                 _ => Ok(Some(response)),
             },
             Err(e) if Transport::is_transient(&e) => {
@@ -138,7 +148,8 @@ impl Client {
         }
     }
 
-    /// `Transport::get_into`, authorized for `scopes`.
+    /// `Transport::get_into`, authorized for `scopes`. A transient failure to get a token
+    /// comes back as a failed connection: the caller goes on the ordinary way.
     pub async fn get_into<S: Sink>(
         &self,
         scopes: &[String],
@@ -148,8 +159,20 @@ impl Client {
         sink: S,
     ) -> Result<(S, Result<Got, GetError<S::Error>>), Error> {
         let mut headers = HeaderMap::new();
-        if let Some(value) = self.session.authorization(&self.transport, scopes).await? {
-            headers.insert(AUTHORIZATION, value);
+        match self.session.authorization(&self.transport, scopes).await {
+            Ok(Some(value)) => {
+                headers.insert(AUTHORIZATION, value);
+            }
+            Ok(None) => {}
+            Err(e) => {
+                let e = Error::from(e);
+                if !is_transient(&e) {
+                    return Err(e);
+                }
+                // The token service stumbled: as if the connection had; the ordinary way retries.
+                let failed = std::io::Error::other(e.to_string());
+                return Ok((sink, Err(GetError::Io(failed))));
+            }
         }
         Ok(self
             .transport

@@ -108,6 +108,9 @@ impl DirectWriter {
 
     /// Writes what is buffered and waits until every byte is in the file.
     pub fn finish(mut self) -> io::Result<()> {
+        if self.thread.is_none() {
+            return self.join(); // it failed earlier
+        }
         if self.filled > 0 {
             self.send()?;
         }
@@ -142,6 +145,8 @@ impl DirectWriter {
             Some(thread) => thread
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            // Joined before: that was an error, and bytes counted since were never written.
+            None if self.full.is_some() => Err(io::Error::other("the blob writer had failed")),
             None => Ok(()),
         };
         // A thread that stopped without an error while we still had bytes for it cannot be.

@@ -44,14 +44,34 @@ impl Ingest {
             path: partial.clone(),
             source,
         };
-        let mut file = File::options()
-            .create(true)
-            .truncate(false)
-            .read(true)
-            .write(true)
-            .open(&partial)
-            .map_err(io_err)?;
-        file.lock().map_err(io_err)?;
+        let mut file = loop {
+            let file = File::options()
+                .create(true)
+                .truncate(false)
+                .read(true)
+                .write(true)
+                .open(&partial)
+                .map_err(io_err)?;
+            file.lock().map_err(io_err)?;
+            // While we waited for the lock, the holder may have finished: its commit renamed
+            // the very file we hold into the store, which must not be touched. Or it failed
+            // and removed the file: then take a new one.
+            if target.is_file() {
+                return Ok(Ingest {
+                    partial,
+                    target,
+                    file,
+                    hasher: Hasher::default(),
+                    expected,
+                    size,
+                    flushed: 0,
+                    direct: None,
+                });
+            }
+            if is_at(&file, &partial).map_err(io_err)? {
+                break file;
+            }
+        };
         if size >= DIRECT_FROM {
             // Direct writes resume only on a block boundary: give up the last partial block.
             let len = file.metadata().map_err(io_err)?.len();
@@ -205,6 +225,17 @@ impl Ingest {
     }
 }
 
+/// Whether `file` is still what `path` names.
+fn is_at(file: &File, path: &std::path::Path) -> std::io::Result<bool> {
+    use std::os::unix::fs::MetadataExt;
+    let held = file.metadata()?;
+    match fs::metadata(path) {
+        Ok(named) => Ok(held.dev() == named.dev() && held.ino() == named.ino()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
 /// Asks the kernel to start writing `len` bytes from `offset` to disk, without waiting. Only a
 /// hint that overlaps disk writes with the download: durability still comes from `commit`'s
 /// fsync, so a failure here is ignored.
@@ -316,6 +347,25 @@ mod tests {
         ingest.reset().unwrap();
         write_in_odd_chunks(&mut ingest, &bytes);
         ingest.commit().unwrap();
+        assert_eq!(fs::read(&place.target).unwrap(), bytes);
+    }
+
+    #[test]
+    fn a_blob_finished_while_we_waited_for_its_lock_is_left_whole() {
+        let place = place();
+        let bytes = data((5 << 20) + 100);
+        let mut first = open(&place, &bytes);
+        write_in_odd_chunks(&mut first, &bytes);
+        let (partial, target) = (place.partial.clone(), place.target.clone());
+        let digest = Digest::of(&bytes);
+        let size = bytes.len() as u64;
+        let second = std::thread::spawn(move || {
+            let ingest = Ingest::open(partial, target, digest, size).unwrap();
+            ingest.already_stored()
+        });
+        std::thread::sleep(std::time::Duration::from_millis(200)); // the second now waits
+        first.commit().unwrap();
+        assert!(second.join().unwrap());
         assert_eq!(fs::read(&place.target).unwrap(), bytes);
     }
 

@@ -210,6 +210,9 @@ impl Store {
         let digest = Digest::of(bytes);
         if !self.has_blob(&digest) {
             let mut ingest = self.ingest(&digest, bytes.len() as u64)?;
+            if ingest.already_stored() {
+                return Ok(digest); // another process stored it meanwhile
+            }
             ingest.reset()?;
             ingest.write(bytes)?;
             ingest.commit()?;

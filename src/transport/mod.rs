@@ -152,10 +152,15 @@ impl Transport {
         self.client.request(method, url)
     }
 
-    /// Whether blob bodies may take the `plain_http` paths (`put_file`, `get_into`): plain
-    /// HTTP, and no proxy that must see the requests.
-    pub fn direct_plain_http(&self) -> bool {
-        self.is_plain_http() && !proxy_configured()
+    /// Whether a request to `url` may take the `plain_http` paths (`put_file`, `get_into`):
+    /// plain HTTP to the registry itself (an upload `Location` may name another host or
+    /// scheme, which the ordinary way handles), and no proxy that must see the request.
+    pub fn direct_plain_http(&self, url: &Url) -> bool {
+        url.scheme() == "http"
+            && self.is_plain_http()
+            && url.host_str() == self.base.host_str()
+            && url.port_or_known_default() == self.base.port_or_known_default()
+            && !proxy_configured()
     }
 
     /// `GET url` on a blocking thread, the `len` bytes from `offset` given to `sink` (see
@@ -299,7 +304,13 @@ impl Transport {
                 reason: alert,
             };
         }
-        if self.cert_requested.get() {
+        // The server asked for a client certificate we lack and then hung up on us: its way of
+        // refusing, when its alert did not reach us. Any other failure stays what it is (a
+        // server may ask and still let a client without one in).
+        if self.cert_requested.get()
+            && url.host_str() == self.base.host_str()
+            && closed_by_peer(err)
+        {
             return Error::Handshake {
                 host,
                 reason: format!(
@@ -356,6 +367,21 @@ fn tls_data_error(err: &(dyn std::error::Error + 'static)) -> Option<String> {
         e.downcast_ref::<std::io::Error>()
             .filter(|io| io.kind() == std::io::ErrorKind::InvalidData)
             .map(|io| io.to_string())
+    })
+}
+
+/// The peer reset or closed the connection before answering.
+fn closed_by_peer(err: &(dyn std::error::Error + 'static)) -> bool {
+    use std::io::ErrorKind as K;
+    causes(err).into_iter().any(|e| {
+        e.downcast_ref::<std::io::Error>().is_some_and(|io| {
+            matches!(
+                io.kind(),
+                K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::UnexpectedEof
+            )
+        }) || e
+            .downcast_ref::<hyper::Error>()
+            .is_some_and(|h| h.is_incomplete_message() || h.is_closed())
     })
 }
 

@@ -231,7 +231,10 @@ fn read_response(stream: &mut TcpStream) -> io::Result<http::Response<Bytes>> {
     let length = headers
         .get(reqwest::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
-    let body = if chunked {
+    let no_body = matches!(response.status().as_u16(), 204 | 304);
+    let body = if no_body {
+        Vec::new()
+    } else if chunked {
         read_chunked(stream, rest)?
     } else {
         read_until(stream, rest, length)?
@@ -243,25 +246,39 @@ fn read_response(stream: &mut TcpStream) -> io::Result<http::Response<Bytes>> {
 /// The response head (with an empty body) and the bytes read past it.
 fn read_head(stream: &mut TcpStream) -> io::Result<(http::Response<Bytes>, Vec<u8>)> {
     let mut data = Vec::with_capacity(4096);
-    let (head_len, response) = loop {
-        if read_more(stream, &mut data)? == 0 {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "the registry closed the connection without an answer",
-            ));
-        }
-        let mut headers = [httparse::EMPTY_HEADER; 64];
-        let mut parsed = httparse::Response::new(&mut headers);
-        match parsed.parse(&data).map_err(invalid)? {
-            httparse::Status::Complete(len) => break (len, to_http(&parsed)?),
-            httparse::Status::Partial if data.len() > MAX_HEAD => {
-                return Err(invalid("the response head is too large"))
+    loop {
+        match parse_head(&data)? {
+            Some((len, response)) => {
+                let rest = data.split_off(len);
+                // An interim answer (`100 Continue` and the like) may precede the real one.
+                let status = response.status();
+                if status.is_informational() && status != http::StatusCode::SWITCHING_PROTOCOLS {
+                    data = rest;
+                    continue;
+                }
+                return Ok((response, rest));
             }
-            httparse::Status::Partial => {}
+            None if data.len() > MAX_HEAD => return Err(invalid("the response head is too large")),
+            None => {
+                if read_more(stream, &mut data)? == 0 {
+                    return Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "the registry closed the connection without an answer",
+                    ));
+                }
+            }
         }
-    };
-    let rest = data.split_off(head_len);
-    Ok((response, rest))
+    }
+}
+
+/// A complete response head at the start of `data`: its length and the response.
+fn parse_head(data: &[u8]) -> io::Result<Option<(usize, http::Response<Bytes>)>> {
+    let mut headers = [httparse::EMPTY_HEADER; 64];
+    let mut parsed = httparse::Response::new(&mut headers);
+    match parsed.parse(data).map_err(invalid)? {
+        httparse::Status::Complete(len) => Ok(Some((len, to_http(&parsed)?))),
+        httparse::Status::Partial => Ok(None),
+    }
 }
 
 fn to_http(parsed: &httparse::Response) -> io::Result<http::Response<Bytes>> {
@@ -429,6 +446,22 @@ mod tests {
         server.join().unwrap();
         assert_eq!(response.status(), 400);
         assert_eq!(response.body().as_ref(), b"hello world");
+    }
+
+    #[test]
+    fn an_interim_answer_is_passed_over() {
+        let (file, _) = file_of(10);
+        let (url, server) = serve_once(
+            b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n",
+        );
+        let range = FileRange {
+            path: file.path().to_path_buf(),
+            offset: 0,
+            len: 10,
+        };
+        let response = put(&url, &HeaderMap::new(), &range, |_| {}).unwrap();
+        server.join().unwrap();
+        assert_eq!(response.status(), 201);
     }
 
     #[test]
