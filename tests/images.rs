@@ -427,7 +427,7 @@ fn a_dropped_connection_mid_blob_is_retried() {
 }
 
 #[test]
-fn plain_http_push_hands_files_to_the_kernel_and_falls_back_when_that_breaks() {
+fn plain_http_blobs_take_blocking_threads_and_the_kernel_unless_a_proxy_is_set() {
     let bed = support::bed();
     let repo = unique("sendfile");
     let image = bed.push_plain(
@@ -437,7 +437,29 @@ fn plain_http_push_hands_files_to_the_kernel_and_falls_back_when_that_breaks() {
     let home = Home::new();
     let store = home.dir.path().join("store").display().to_string();
     let pulled = format!("{}/{repo}:v1", bed.plain_registry);
-    ok(&home.run(&["pull", &pulled, "--store", &store]));
+    // With a proxy configured for plain HTTP, requests go through reqwest (and so the proxy's
+    // rules; NO_PROXY here lets them reach the loopback registry directly).
+    let other_store = home.dir.path().join("other").display().to_string();
+    let out = common::run(
+        home.command(&["pull", &pulled, "--store", &other_store, "-v"])
+            .env("http_proxy", "http://127.0.0.1:9"),
+        None,
+    );
+    ok(&out);
+    assert!(
+        !stderr(&out).contains("blocking thread"),
+        "{}",
+        stderr(&out)
+    );
+    // Without one, every blob (two layers and the config) is read on a thread of its own.
+    let out = home.run(&["pull", &pulled, "--store", &store, "-v"]);
+    ok(&out);
+    assert_eq!(
+        stderr(&out).matches("(read on a blocking thread)").count(),
+        3,
+        "{}",
+        stderr(&out)
+    );
     let pushed_digest = |reference: &str| {
         let out = home.run(&["digest", reference]);
         ok(&out);
@@ -478,8 +500,7 @@ fn plain_http_push_hands_files_to_the_kernel_and_falls_back_when_that_breaks() {
     );
     assert_eq!(pushed_digest(&broken), image.digest);
 
-    // With a proxy configured for plain HTTP, the request must go through reqwest (and so
-    // the proxy's rules); NO_PROXY here lets it reach the loopback registry directly.
+    // And with a proxy configured, the upload goes through reqwest too.
     let other = never();
     let proxied = format!("{}/{}:v1", other.addr, unique("sf-proxied"));
     ok(&home.run(&["tag", &straight, &proxied, "--store", &store]));
