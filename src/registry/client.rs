@@ -111,21 +111,13 @@ impl Client {
         &self,
         scopes: &[String],
         url: Url,
-        mut headers: HeaderMap,
+        headers: HeaderMap,
         body: FileRange,
         sent: impl Fn(u64) + Send + 'static,
     ) -> Result<Option<Response>, Error> {
-        match self.session.authorization(&self.transport, scopes).await {
-            Ok(Some(value)) => {
-                headers.insert(AUTHORIZATION, value);
-            }
-            Ok(None) => {}
-            Err(e) => {
-                let e = Error::from(e);
-                // The token service stumbled: the ordinary way retries it.
-                return if is_transient(&e) { Ok(None) } else { Err(e) };
-            }
-        }
+        let Some(headers) = self.authorized(scopes, headers).await? else {
+            return Ok(None);
+        };
         match self.transport.put_file(url, headers, body, sent).await {
             Ok(response) => match response.status() {
                 StatusCode::UNAUTHORIZED => {
@@ -158,26 +150,39 @@ impl Client {
         len: u64,
         sink: S,
     ) -> Result<(S, Result<Got, GetError<S::Error>>), Error> {
-        let mut headers = HeaderMap::new();
-        match self.session.authorization(&self.transport, scopes).await {
-            Ok(Some(value)) => {
-                headers.insert(AUTHORIZATION, value);
-            }
-            Ok(None) => {}
-            Err(e) => {
-                let e = Error::from(e);
-                if !is_transient(&e) {
-                    return Err(e);
-                }
-                // The token service stumbled: as if the connection had; the ordinary way retries.
-                let failed = std::io::Error::other(e.to_string());
-                return Ok((sink, Err(GetError::Io(failed))));
-            }
-        }
+        let Some(headers) = self.authorized(scopes, HeaderMap::new()).await? else {
+            let failed = std::io::Error::other("no token to be had for now");
+            return Ok((sink, Err(GetError::Io(failed))));
+        };
         Ok(self
             .transport
             .get_into(url, headers, offset, len, sink)
             .await)
+    }
+
+    /// `headers` with the authorization for `scopes`, for a request of our own making. `None`
+    /// when the token service stumbled: the caller goes the ordinary way, which retries it.
+    async fn authorized(
+        &self,
+        scopes: &[String],
+        mut headers: HeaderMap,
+    ) -> Result<Option<HeaderMap>, Error> {
+        match self.session.authorization(&self.transport, scopes).await {
+            Ok(value) => {
+                if let Some(value) = value {
+                    headers.insert(AUTHORIZATION, value);
+                }
+                Ok(Some(headers))
+            }
+            Err(e) => {
+                let e = Error::from(e);
+                if is_transient(&e) {
+                    Ok(None)
+                } else {
+                    Err(e)
+                }
+            }
+        }
     }
 
     async fn refused(&self, response: Response, forbidden: bool) -> Error {

@@ -431,50 +431,42 @@ mod tests {
         assert_eq!(sent.load(Ordering::Relaxed), (2 << 20) + 5);
     }
 
-    #[test]
-    fn a_chunked_answer_is_read_whole() {
+    /// `put` of a small file to a server that answers `reply`.
+    fn put_answered(reply: &'static [u8]) -> io::Result<http::Response<Bytes>> {
         let (file, _) = file_of(10);
-        let (url, server) = serve_once(
-            b"HTTP/1.1 400 Bad Request\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
-        );
+        let (url, server) = serve_once(reply);
         let range = FileRange {
             path: file.path().to_path_buf(),
             offset: 0,
             len: 10,
         };
-        let response = put(&url, &HeaderMap::new(), &range, |_| {}).unwrap();
+        let response = put(&url, &HeaderMap::new(), &range, |_| {});
         server.join().unwrap();
+        response
+    }
+
+    #[test]
+    fn a_chunked_answer_is_read_whole() {
+        let response = put_answered(
+            b"HTTP/1.1 400 Bad Request\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
+        )
+        .unwrap();
         assert_eq!(response.status(), 400);
         assert_eq!(response.body().as_ref(), b"hello world");
     }
 
     #[test]
     fn an_interim_answer_is_passed_over() {
-        let (file, _) = file_of(10);
-        let (url, server) = serve_once(
+        let response = put_answered(
             b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n",
-        );
-        let range = FileRange {
-            path: file.path().to_path_buf(),
-            offset: 0,
-            len: 10,
-        };
-        let response = put(&url, &HeaderMap::new(), &range, |_| {}).unwrap();
-        server.join().unwrap();
+        )
+        .unwrap();
         assert_eq!(response.status(), 201);
     }
 
     #[test]
     fn a_connection_closed_without_an_answer_is_an_error() {
-        let (file, _) = file_of(10);
-        let (url, server) = serve_once(b"");
-        let range = FileRange {
-            path: file.path().to_path_buf(),
-            offset: 0,
-            len: 10,
-        };
-        let err = put(&url, &HeaderMap::new(), &range, |_| {}).unwrap_err();
-        server.join().unwrap();
+        let err = put_answered(b"").unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof, "{err}");
     }
 
