@@ -97,24 +97,32 @@ pub fn get<E>(
         return Ok(Got::Declined(response));
     }
     let mut left = len;
-    let mut piece = first;
+    hand_on(&first, &mut left, &mut sink)?;
     let mut buf = vec![0u8; READ];
-    loop {
-        if piece.len() as u64 > left {
-            return Err(GetError::Io(invalid("more bytes than Content-Length")));
-        }
-        left -= piece.len() as u64;
-        sink(&piece).map_err(GetError::Sink)?;
-        if left == 0 {
-            return Ok(Got::Done);
-        }
+    while left > 0 {
         let n = stream.read(&mut buf)?;
         if n == 0 {
             return Err(GetError::Io(io::ErrorKind::UnexpectedEof.into()));
         }
-        piece.clear();
-        piece.extend_from_slice(&buf[..n]);
+        hand_on(&buf[..n], &mut left, &mut sink)?;
     }
+    Ok(Got::Done)
+}
+
+/// Gives `bytes` to the sink, of the `left` the answer announced.
+fn hand_on<E>(
+    bytes: &[u8],
+    left: &mut u64,
+    sink: &mut impl FnMut(&[u8]) -> Result<(), E>,
+) -> Result<(), GetError<E>> {
+    if bytes.len() as u64 > *left {
+        return Err(GetError::Io(invalid("more bytes than Content-Length")));
+    }
+    *left -= bytes.len() as u64;
+    if bytes.is_empty() {
+        return Ok(());
+    }
+    sink(bytes).map_err(GetError::Sink)
 }
 
 /// A plain `200` for the whole blob, or a `206` starting where we asked, of the length left.
