@@ -134,9 +134,13 @@ struct Receiving {
 impl Sink for Receiving {
     type Error = crate::store::Error;
 
-    fn put(&mut self, bytes: &[u8]) -> Result<(), Self::Error> {
-        self.ingest.write(bytes)?;
-        self.progress.advance(bytes.len() as u64);
+    fn space(&mut self) -> &mut [u8] {
+        self.ingest.space()
+    }
+
+    fn filled(&mut self, n: usize) -> Result<(), Self::Error> {
+        self.ingest.received(n)?;
+        self.progress.advance(n as u64);
         Ok(())
     }
 }

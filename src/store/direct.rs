@@ -106,6 +106,23 @@ impl DirectWriter {
         Ok(())
     }
 
+    /// The free part of the buffer being filled: a reader may fill it directly and then say
+    /// so with `filled`, saving the copy `write` makes.
+    pub fn space(&mut self) -> &mut [u8] {
+        let filled = self.filled;
+        &mut self.buf.space()[filled..]
+    }
+
+    /// The first `n` bytes of `space` hold data now.
+    pub fn filled(&mut self, n: usize) -> io::Result<()> {
+        debug_assert!(self.filled + n <= BUF);
+        self.filled += n;
+        if self.filled == BUF {
+            self.send()?;
+        }
+        Ok(())
+    }
+
     /// Writes what is buffered and waits until every byte is in the file.
     pub fn finish(mut self) -> io::Result<()> {
         if self.thread.is_none() {

@@ -22,7 +22,12 @@ pub struct Ingest {
     flushed: u64,
     /// Set for large blobs on filesystems that take direct I/O; `file` is written otherwise.
     direct: Option<DirectWriter>,
+    /// Where `space` lets bytes be read to when there is no direct writer.
+    scratch: Vec<u8>,
 }
+
+/// Size of the scratch buffer reads go to without a direct writer.
+const SCRATCH: usize = 256 << 10;
 
 /// Writeback is started every this many bytes, so that `commit`'s fsync finds the blob mostly
 /// on disk already instead of writing all of it while the transfer waits.
@@ -66,6 +71,7 @@ impl Ingest {
                     size,
                     flushed: 0,
                     direct: None,
+                    scratch: Vec::new(),
                 });
             }
             if is_at(&file, &partial).map_err(io_err)? {
@@ -98,6 +104,7 @@ impl Ingest {
             size,
             flushed: 0,
             direct: None,
+            scratch: Vec::new(),
         };
         if ingest.hasher.len() > size {
             ingest.reset()?;
@@ -172,6 +179,43 @@ impl Ingest {
             self.flushed = written;
         }
         Ok(())
+    }
+
+    /// Where the blob's next bytes can be read to directly, sparing `write`'s copy: the free
+    /// part of the buffer bound for the disk, or a scratch buffer without direct I/O.
+    pub fn space(&mut self) -> &mut [u8] {
+        match &mut self.direct {
+            Some(writer) => writer.space(),
+            None => {
+                if self.scratch.is_empty() {
+                    self.scratch = vec![0; SCRATCH];
+                }
+                &mut self.scratch
+            }
+        }
+    }
+
+    /// The first `n` bytes of `space` are the blob's next bytes.
+    pub fn received(&mut self, n: usize) -> Result<(), Error> {
+        if self.hasher.len() + n as u64 > self.size {
+            let reason = format!("more than the {} bytes the manifest declares", self.size);
+            return Err(self.fail(reason));
+        }
+        match &mut self.direct {
+            Some(writer) => {
+                self.hasher.update(&writer.space()[..n]);
+                writer.filled(n).map_err(|source| Error::Io {
+                    path: self.partial.clone(),
+                    source,
+                })
+            }
+            None => {
+                let scratch = std::mem::take(&mut self.scratch);
+                let written = self.write(&scratch[..n]);
+                self.scratch = scratch;
+                written
+            }
+        }
     }
 
     /// Verifies and moves the blob into place. On a mismatch the partial file is deleted, so a
@@ -295,6 +339,30 @@ mod tests {
     fn write_in_odd_chunks(ingest: &mut Ingest, bytes: &[u8]) {
         for chunk in bytes.chunks(65_537) {
             ingest.write(chunk).unwrap();
+        }
+    }
+
+    /// As a reader filling `space` would deliver `bytes`.
+    fn receive_in_odd_pieces(ingest: &mut Ingest, mut bytes: &[u8]) {
+        while !bytes.is_empty() {
+            let space = ingest.space();
+            let n = space.len().min(bytes.len()).min(65_537);
+            space[..n].copy_from_slice(&bytes[..n]);
+            ingest.received(n).unwrap();
+            bytes = &bytes[n..];
+        }
+    }
+
+    #[test]
+    fn bytes_read_straight_into_its_space_make_the_blob() {
+        for len in [(9 << 20) + 777, 1000] {
+            let place = place();
+            let bytes = data(len);
+            let mut ingest = open(&place, &bytes);
+            receive_in_odd_pieces(&mut ingest, &bytes[..len / 2]);
+            write_in_odd_chunks(&mut ingest, &bytes[len / 2..]);
+            ingest.commit().unwrap();
+            assert_eq!(fs::read(&place.target).unwrap(), bytes, "{len} bytes");
         }
     }
 

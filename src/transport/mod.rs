@@ -13,14 +13,8 @@ use reqwest::header::{HeaderMap, HeaderValue, USER_AGENT};
 use reqwest::{Method, Request, RequestBuilder, Response, Url};
 
 use crate::reference::Registry;
-pub use plain_http::{GetError, Got};
+pub use plain_http::{GetError, Got, Sink};
 pub use tls::ClientCert;
-
-/// Where a blob's bytes go as `get_into` receives them.
-pub trait Sink: Send + 'static {
-    type Error: Send + 'static;
-    fn put(&mut self, bytes: &[u8]) -> Result<(), Self::Error>;
-}
 
 const USER_AGENT_VALUE: &str = concat!("regctl/", env!("CARGO_PKG_VERSION"));
 
@@ -182,7 +176,7 @@ impl Transport {
             }
         }
         let (sink, got) = tokio::task::spawn_blocking(move || {
-            let got = plain_http::get(&url, &headers, offset, len, |bytes| sink.put(bytes));
+            let got = plain_http::get(&url, &headers, offset, len, &mut sink);
             (sink, got)
         })
         .await

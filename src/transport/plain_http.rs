@@ -32,8 +32,6 @@ pub struct FileRange {
 
 /// Bytes handed to the kernel per call: progress moves this often.
 const STEP: usize = 1 << 20;
-/// The most one read of a download takes: large reads are what makes this path cheaper.
-const READ: usize = 1 << 20;
 /// A response head larger than this is not a registry's.
 const MAX_HEAD: usize = 64 << 10;
 /// Answers to a blob upload are short; an error body beyond this is cut.
@@ -52,6 +50,15 @@ pub fn put(
     stream.write_all(&head("PUT", url, headers, &length))?;
     send_file(&stream, body, sent)?;
     read_response(&mut stream)
+}
+
+/// Where a blob's bytes go as `get` receives them: reads land straight in the sink's buffer.
+pub trait Sink: Send + 'static {
+    type Error: Send + 'static;
+    /// Where the next bytes may be read to (never empty).
+    fn space(&mut self) -> &mut [u8];
+    /// The first `n` bytes of `space` now hold data.
+    fn filled(&mut self, n: usize) -> Result<(), Self::Error>;
 }
 
 /// What became of a `GET`.
@@ -78,14 +85,14 @@ impl<E> From<io::Error> for GetError<E> {
 }
 
 /// `GET url` for the `len` bytes from `offset` on (a `Range` request unless `offset` is 0),
-/// each piece given to `sink` as it arrives.
-pub fn get<E>(
+/// read into `sink` as they arrive.
+pub fn get<S: Sink>(
     url: &Url,
     headers: &HeaderMap,
     offset: u64,
     len: u64,
-    mut sink: impl FnMut(&[u8]) -> Result<(), E>,
-) -> Result<Got, GetError<E>> {
+    sink: &mut S,
+) -> Result<Got, GetError<S::Error>> {
     let mut stream = connect(url)?;
     let range = match offset {
         0 => String::new(),
@@ -96,33 +103,30 @@ pub fn get<E>(
     if !takes(&response, offset, len) {
         return Ok(Got::Declined(response));
     }
-    let mut left = len;
-    hand_on(&first, &mut left, &mut sink)?;
-    let mut buf = vec![0u8; READ];
+    if first.len() as u64 > len {
+        return Err(GetError::Io(invalid("more bytes than Content-Length")));
+    }
+    let mut left = len - first.len() as u64;
+    // What came with the head is copied; the rest is read where it belongs.
+    let mut rest = &first[..];
+    while !rest.is_empty() {
+        let space = sink.space();
+        let n = space.len().min(rest.len());
+        space[..n].copy_from_slice(&rest[..n]);
+        sink.filled(n).map_err(GetError::Sink)?;
+        rest = &rest[n..];
+    }
     while left > 0 {
-        let n = stream.read(&mut buf)?;
+        let space = sink.space();
+        let want = space.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        let n = stream.read(&mut space[..want])?;
         if n == 0 {
             return Err(GetError::Io(io::ErrorKind::UnexpectedEof.into()));
         }
-        hand_on(&buf[..n], &mut left, &mut sink)?;
+        sink.filled(n).map_err(GetError::Sink)?;
+        left -= n as u64;
     }
     Ok(Got::Done)
-}
-
-/// Gives `bytes` to the sink, of the `left` the answer announced.
-fn hand_on<E>(
-    bytes: &[u8],
-    left: &mut u64,
-    sink: &mut impl FnMut(&[u8]) -> Result<(), E>,
-) -> Result<(), GetError<E>> {
-    if bytes.len() as u64 > *left {
-        return Err(GetError::Io(invalid("more bytes than Content-Length")));
-    }
-    *left -= bytes.len() as u64;
-    if bytes.is_empty() {
-        return Ok(());
-    }
-    sink(bytes).map_err(GetError::Sink)
 }
 
 /// A plain `200` for the whole blob, or a `206` starting where we asked, of the length left.
@@ -486,13 +490,30 @@ mod tests {
         len: u64,
     ) -> (Result<Got, GetError<()>>, Vec<u8>, String) {
         let (url, server) = serve_once(reply);
-        let mut received = Vec::new();
-        let got = get(&url, &HeaderMap::new(), offset, len, |bytes| {
-            received.extend_from_slice(bytes);
-            Ok(())
-        });
+        let mut sink = Collect::default();
+        let got = get(&url, &HeaderMap::new(), offset, len, &mut sink);
         let (head, _) = server.join().unwrap();
-        (got, received, head)
+        (got, sink.received, head)
+    }
+
+    /// Keeps what it receives, through a small buffer so that reads come in several pieces.
+    #[derive(Default)]
+    struct Collect {
+        buf: [u8; 3],
+        received: Vec<u8>,
+    }
+
+    impl Sink for Collect {
+        type Error = ();
+
+        fn space(&mut self) -> &mut [u8] {
+            &mut self.buf
+        }
+
+        fn filled(&mut self, n: usize) -> Result<(), ()> {
+            self.received.extend_from_slice(&self.buf[..n]);
+            Ok(())
+        }
     }
 
     #[test]
