@@ -515,6 +515,43 @@ fn plain_http_blobs_take_blocking_threads_and_the_kernel_unless_a_proxy_is_set()
 }
 
 #[test]
+fn tls_pulls_read_every_blob_on_a_blocking_thread_with_the_token() {
+    let bed = support::bed();
+    let repo = format!("private/{}", unique("tlsget"));
+    let seeded = bed.push_layers(
+        &bed.token_registry,
+        &repo,
+        Some("v1"),
+        Some(ADMIN),
+        ("linux", "amd64"),
+        vec![layer("tls-big", 5 << 20), layer("tls-small", 777)],
+        false,
+    );
+    let (home, store) = logged_in(DEV);
+    let reference = format!("{}/{repo}:v1", bed.token_registry);
+    let out = home.run(&["pull", &reference, "--store", &store, "-v"]);
+    ok(&out);
+    assert_eq!(stdout(&out).trim(), seeded.digest);
+    let err = stderr(&out);
+    assert_eq!(
+        err.matches("(read on a blocking thread)").count(),
+        3,
+        "{err}"
+    );
+    assert!(!err.contains("ordinary way"), "{err}");
+    // The token went along, and -v did not show it.
+    assert!(err.contains("authorization: <redacted>"), "{err}");
+    assert!(!err.to_lowercase().contains("bearer ey"), "{err}");
+    // What arrived is what skopeo reads back from the store.
+    let out = skopeo(&["inspect", "--raw", &format!("oci:{store}:{reference}")]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
 fn five_layer_push_takes_one_token() {
     let bed = support::bed();
     let user = unique("five");

@@ -15,7 +15,7 @@ use crate::manifest::Blob;
 use crate::progress::BlobProgress;
 use crate::reference::Repository;
 use crate::store::Ingest;
-use crate::transport::plain_http::FileRange;
+use crate::transport::blob_http::FileRange;
 use crate::transport::{retry, GetError, Got, Sink};
 
 /// Read size for upload bodies: large enough that per-chunk overhead vanishes, small enough to
@@ -60,7 +60,7 @@ pub async fn fetch(
 ) -> Result<Ingest, Error> {
     let url = blob_url(client, repository, blob);
     progress.advance(ingest.offset());
-    let mut ingest = if client.transport().direct_plain_http(&url) && ingest.offset() < blob.size {
+    let mut ingest = if client.transport().direct_blob_http(&url) && ingest.offset() < blob.size {
         fetch_direct(client, url.clone(), blob, ingest, scopes, progress).await?
     } else {
         ingest
@@ -145,7 +145,7 @@ impl Sink for Receiving {
     }
 }
 
-/// The plain-HTTP way (`plain_http::get`). What it leaves undone (a redirect, a refusal, a
+/// The blocking-thread way (`blob_http::get`). What it leaves undone (a redirect, a refusal, a
 /// broken connection), the loop of `fetch` finishes from what arrived.
 async fn fetch_direct(
     client: &Client,
@@ -392,7 +392,11 @@ pub async fn upload(
     // Over plain HTTP the kernel sends a whole blob itself, as Go's client does for crane and
     // oras. When that fails, the ordinary way takes a new session: the failed attempt may
     // have left bytes in this one.
-    if offset == 0 && remaining > 0 && client.transport().direct_plain_http(&url) {
+    if offset == 0
+        && remaining > 0
+        && url.scheme() == "http"
+        && client.transport().direct_blob_http(&url)
+    {
         let body = FileRange {
             path: path.to_path_buf(),
             offset: 0,

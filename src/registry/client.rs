@@ -8,7 +8,7 @@ use super::Error;
 use crate::auth::session::Session;
 use crate::auth::token::error_message;
 use crate::auth::{self, Credential};
-use crate::transport::plain_http::FileRange;
+use crate::transport::blob_http::FileRange;
 use crate::transport::{retry, GetError, Got, Sink, Transport};
 
 pub struct Client {

@@ -1,8 +1,8 @@
 //! The one place that turns per-registry TLS settings into an HTTP client, sends requests with
 //! optional redacted logging, and explains connection and certificate failures.
 
+pub mod blob_http;
 pub mod certs_d;
-pub mod plain_http;
 pub mod retry;
 pub mod tls;
 
@@ -13,7 +13,7 @@ use reqwest::header::{HeaderMap, HeaderValue, USER_AGENT};
 use reqwest::{Method, Request, RequestBuilder, Response, Url};
 
 use crate::reference::Registry;
-pub use plain_http::{GetError, Got, Sink};
+pub use blob_http::{GetError, Got, Sink};
 pub use tls::ClientCert;
 
 const USER_AGENT_VALUE: &str = concat!("regctl/", env!("CARGO_PKG_VERSION"));
@@ -67,6 +67,7 @@ pub struct Transport {
     /// Whether the scheme was forced by the user; otherwise a loopback registry may fall back.
     plain_http_chosen: bool,
     cert_requested: tls::CertRequested,
+    blob_tls: std::sync::Arc<rustls::ClientConfig>,
     verbose: bool,
 }
 
@@ -91,6 +92,7 @@ impl Transport {
             .or_else(|| from_dirs.client_certs.into_iter().next());
         let insecure = options.insecure || from_dirs.skip_verify;
         let (tls, cert_requested) = tls::client_config(&ca_files, client_cert.as_ref(), insecure)?;
+        let blob_tls = std::sync::Arc::new(tls.clone());
         // reqwest's default redirect policy drops Authorization (and cookies) whenever a redirect
         // leaves the original scheme, host or port: blob downloads redirected to object storage
         // must never carry registry credentials there.
@@ -109,6 +111,7 @@ impl Transport {
             base,
             plain_http_chosen: options.plain_http,
             cert_requested,
+            blob_tls,
             verbose,
         })
     }
@@ -146,19 +149,18 @@ impl Transport {
         self.client.request(method, url)
     }
 
-    /// Whether a request to `url` may take the `plain_http` paths (`put_file`, `get_into`):
-    /// plain HTTP to the registry itself (an upload `Location` may name another host or
-    /// scheme, which the ordinary way handles), and no proxy that must see the request.
-    pub fn direct_plain_http(&self, url: &Url) -> bool {
-        url.scheme() == "http"
-            && self.is_plain_http()
+    /// Whether a request to `url` may take the `blob_http` paths (`put_file` over plain HTTP
+    /// only, `get_into`): to the registry itself (an upload `Location` may name another host
+    /// or scheme, which the ordinary way handles), and no proxy that must see the request.
+    pub fn direct_blob_http(&self, url: &Url) -> bool {
+        url.scheme() == self.base.scheme()
             && url.host_str() == self.base.host_str()
             && url.port_or_known_default() == self.base.port_or_known_default()
-            && !proxy_configured()
+            && !proxy_configured(url.scheme())
     }
 
     /// `GET url` on a blocking thread, the `len` bytes from `offset` given to `sink` (see
-    /// `plain_http`). The sink comes back with the outcome, holding what arrived.
+    /// `blob_http`). The sink comes back with the outcome, holding what arrived.
     pub async fn get_into<S: Sink>(
         &self,
         url: Url,
@@ -175,8 +177,9 @@ impl Transport {
                 eprintln!("> range: bytes={offset}-");
             }
         }
+        let tls = self.blob_tls.clone();
         let (sink, got) = tokio::task::spawn_blocking(move || {
-            let got = plain_http::get(&url, &headers, offset, len, &mut sink);
+            let got = blob_http::get(&url, &headers, offset, len, &mut sink, &tls);
             (sink, got)
         })
         .await
@@ -200,7 +203,7 @@ impl Transport {
         &self,
         url: Url,
         mut headers: HeaderMap,
-        body: plain_http::FileRange,
+        body: blob_http::FileRange,
         sent: impl Fn(u64) + Send + 'static,
     ) -> Result<Response, Error> {
         headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
@@ -210,7 +213,7 @@ impl Transport {
         }
         let host = self.registry.to_string();
         let response =
-            tokio::task::spawn_blocking(move || plain_http::put(&url, &headers, &body, sent))
+            tokio::task::spawn_blocking(move || blob_http::put(&url, &headers, &body, sent))
                 .await
                 .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
                 .map_err(|e| Error::Connect {
@@ -379,9 +382,13 @@ fn closed_by_peer(err: &(dyn std::error::Error + 'static)) -> bool {
     })
 }
 
-/// A proxy reqwest would route plain HTTP through (it reads the same variables).
-fn proxy_configured() -> bool {
-    ["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"]
+/// A proxy reqwest would route requests of `scheme` through (it reads the same variables).
+fn proxy_configured(scheme: &str) -> bool {
+    let names: &[&str] = match scheme {
+        "https" => &["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"],
+        _ => &["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"],
+    };
+    names
         .iter()
         .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
 }
