@@ -197,7 +197,7 @@ impl Transport {
         (sink, got)
     }
 
-    /// `PUT url` with part of a file as body, which the kernel sends (see `sendfile`).
+    /// `PUT url` with part of a file as body, which the kernel sends (see `blob_http`).
     /// `sent` hears of the bytes as they go.
     pub async fn put_file(
         &self,
