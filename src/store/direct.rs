@@ -95,13 +95,11 @@ impl DirectWriter {
 
     pub fn write(&mut self, mut bytes: &[u8]) -> io::Result<()> {
         while !bytes.is_empty() {
-            let take = bytes.len().min(BUF - self.filled);
-            self.buf.space()[self.filled..self.filled + take].copy_from_slice(&bytes[..take]);
-            self.filled += take;
+            let space = self.space();
+            let take = bytes.len().min(space.len());
+            space[..take].copy_from_slice(&bytes[..take]);
             bytes = &bytes[take..];
-            if self.filled == BUF {
-                self.send()?;
-            }
+            self.filled(take)?;
         }
         Ok(())
     }
