@@ -15,7 +15,10 @@ pub struct Ingest {
     partial: PathBuf,
     target: PathBuf,
     file: File,
+    /// Hashes what `file` holds; while a direct writer runs, the writer has it instead.
     hasher: Hasher,
+    /// Bytes received so far (hashed or on their way to the hasher).
+    len: u64,
     expected: Digest,
     size: u64,
     /// Bytes up to which writeback to disk has been started (see `write`).
@@ -67,6 +70,7 @@ impl Ingest {
                     target,
                     file,
                     hasher: Hasher::default(),
+                    len: 0,
                     expected,
                     size,
                     flushed: 0,
@@ -99,6 +103,7 @@ impl Ingest {
             partial,
             target,
             file,
+            len: hasher.len(),
             hasher,
             expected,
             size,
@@ -106,7 +111,7 @@ impl Ingest {
             direct: None,
             scratch: Vec::new(),
         };
-        if ingest.hasher.len() > size {
+        if ingest.len > size {
             ingest.reset()?;
         } else {
             ingest.start_direct();
@@ -116,7 +121,7 @@ impl Ingest {
 
     /// Bytes already on disk: where a download resumes.
     pub fn offset(&self) -> u64 {
-        self.hasher.len()
+        self.len
     }
 
     /// The blob is already complete in the store (another process finished it meanwhile).
@@ -135,6 +140,7 @@ impl Ingest {
                 source,
             })?;
         self.hasher = Hasher::default();
+        self.len = 0;
         self.flushed = 0;
         self.start_direct();
         Ok(())
@@ -142,38 +148,37 @@ impl Ingest {
 
     fn start_direct(&mut self) {
         if self.size >= DIRECT_FROM {
-            self.direct = DirectWriter::start(&self.partial, &self.file, self.hasher.len());
+            let hasher = std::mem::take(&mut self.hasher);
+            match DirectWriter::start(&self.partial, &self.file, self.len, hasher) {
+                Ok(writer) => self.direct = Some(writer),
+                Err(hasher) => self.hasher = hasher,
+            }
         }
     }
 
-    /// Waits until every byte written so far is in the file.
+    /// Waits until every byte written so far is hashed and in the file.
     fn finish_writes(&mut self) -> Result<(), Error> {
-        match self.direct.take() {
-            Some(writer) => writer.finish().map_err(|source| Error::Io {
+        if let Some(writer) = self.direct.take() {
+            self.hasher = writer.finish().map_err(|source| Error::Io {
                 path: self.partial.clone(),
                 source,
-            }),
-            None => Ok(()),
+            })?;
         }
+        Ok(())
     }
 
     pub fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        if self.hasher.len() + bytes.len() as u64 > self.size {
-            let reason = format!("more than the {} bytes the manifest declares", self.size);
-            return Err(self.fail(reason));
-        }
+        self.count(bytes.len())?;
         let io_err = |source| Error::Io {
             path: self.partial.clone(),
             source,
         };
         if let Some(writer) = &mut self.direct {
-            writer.write(bytes).map_err(io_err)?;
-            self.hasher.update(bytes);
-            return Ok(());
+            return writer.write(bytes).map_err(io_err);
         }
         self.file.write_all(bytes).map_err(io_err)?;
         self.hasher.update(bytes);
-        let written = self.hasher.len();
+        let written = self.len;
         if written - self.flushed >= WRITEBACK_EVERY {
             start_writeback(&self.file, self.flushed, written - self.flushed);
             self.flushed = written;
@@ -195,15 +200,23 @@ impl Ingest {
         }
     }
 
-    /// The first `n` bytes of `space` are the blob's next bytes.
-    pub fn received(&mut self, n: usize) -> Result<(), Error> {
-        if self.hasher.len() + n as u64 > self.size {
+    /// Counts `n` more bytes, refusing more than the blob's size.
+    fn count(&mut self, n: usize) -> Result<(), Error> {
+        if self.len + n as u64 > self.size {
             let reason = format!("more than the {} bytes the manifest declares", self.size);
             return Err(self.fail(reason));
         }
+        self.len += n as u64;
+        Ok(())
+    }
+
+    /// The first `n` bytes of `space` are the blob's next bytes.
+    pub fn received(&mut self, n: usize) -> Result<(), Error> {
+        if self.direct.is_some() {
+            self.count(n)?;
+        }
         match &mut self.direct {
             Some(writer) => {
-                self.hasher.update(&writer.space()[..n]);
                 writer.filled(n).map_err(|source| Error::Io {
                     path: self.partial.clone(),
                     source,

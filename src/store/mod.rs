@@ -9,6 +9,7 @@
 pub mod archive;
 mod direct;
 pub mod gc;
+mod hashing;
 pub mod index;
 pub mod ingest;
 pub mod sources;
