@@ -1,7 +1,7 @@
 //! Writing one blob into the store: to `.regctl/ingest/<hex>` first, hashed as it is written,
 //! renamed into `blobs/` only when size and digest match. The partial file survives a kill, so
 //! the next attempt resumes where this one stopped (HTTP `Range`). Large blobs are written
-//! around the page cache (see `direct`).
+//! around the page cache (see `direct`) and hashed on the shared hashing stage (`hashing`).
 
 use std::fs::{self, File};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -216,12 +216,10 @@ impl Ingest {
             self.count(n)?;
         }
         match &mut self.direct {
-            Some(writer) => {
-                writer.filled(n).map_err(|source| Error::Io {
-                    path: self.partial.clone(),
-                    source,
-                })
-            }
+            Some(writer) => writer.filled(n).map_err(|source| Error::Io {
+                path: self.partial.clone(),
+                source,
+            }),
             None => {
                 let scratch = std::mem::take(&mut self.scratch);
                 let written = self.write(&scratch[..n]);
