@@ -41,15 +41,7 @@ fn skopeo(args: &[&str]) -> std::process::Output {
 fn pull_push_single_platform_and_retag_without_uploads() {
     let bed = support::bed();
     let repo = format!("private/{}", unique("single"));
-    let seeded = bed.push_layers(
-        &bed.token_registry,
-        &repo,
-        Some("v1"),
-        Some(ADMIN),
-        ("linux", "amd64"),
-        vec![layer("a", 300_000), layer("b", 10_000)],
-        false,
-    );
+    let seeded = bed.push_private(&repo, vec![layer("a", 300_000), layer("b", 10_000)]);
     let (home, store) = logged_in(DEV);
     let reference = format!("{}/{repo}:v1", bed.token_registry);
     let out = home.run(&["pull", &reference, "--store", &store]);
@@ -284,15 +276,7 @@ fn docker_schema2_images_from_skopeo_and_skopeo_reads_ours() {
 fn read_only_user_cannot_push() {
     let bed = support::bed();
     let repo = format!("private/{}", unique("ro"));
-    bed.push_layers(
-        &bed.token_registry,
-        &repo,
-        Some("v1"),
-        Some(ADMIN),
-        ("linux", "amd64"),
-        vec![layer("ro", 1000)],
-        false,
-    );
+    bed.push_private(&repo, vec![layer("ro", 1000)]);
     let (home, store) = logged_in(READER);
     let reference = format!("{}/{repo}:v1", bed.token_registry);
     ok(&home.run(&["pull", &reference, "--store", &store]));
@@ -518,14 +502,9 @@ fn plain_http_blobs_take_blocking_threads_and_the_kernel_unless_a_proxy_is_set()
 fn tls_pulls_read_every_blob_on_a_blocking_thread_with_the_token() {
     let bed = support::bed();
     let repo = format!("private/{}", unique("tlsget"));
-    let seeded = bed.push_layers(
-        &bed.token_registry,
+    let seeded = bed.push_private(
         &repo,
-        Some("v1"),
-        Some(ADMIN),
-        ("linux", "amd64"),
         vec![layer("tls-big", 5 << 20), layer("tls-small", 777)],
-        false,
     );
     let (home, store) = logged_in(DEV);
     let reference = format!("{}/{repo}:v1", bed.token_registry);
@@ -543,6 +522,51 @@ fn tls_pulls_read_every_blob_on_a_blocking_thread_with_the_token() {
     assert!(err.contains("authorization: <redacted>"), "{err}");
     assert!(!err.to_lowercase().contains("bearer ey"), "{err}");
     // What arrived is what skopeo reads back from the store.
+    let out = skopeo(&["inspect", "--raw", &format!("oci:{store}:{reference}")]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_tls_blob_connection_that_fails_its_handshake_goes_the_ordinary_way() {
+    let bed = support::bed();
+    let repo = format!("private/{}", unique("tlsfail"));
+    let seeded = bed.push_private(
+        &repo,
+        vec![layer("tlsfail-big", 5 << 20), layer("tlsfail-small", 777)],
+    );
+    // The first connection (ping, manifest) is left alone and kept by reqwest; the next three,
+    // the blob reads' own, are closed before the TLS handshake completes.
+    let proxy = support::proxy::FaultProxy::start(
+        &bed.token_registry,
+        support::proxy::Fault::CloseFrom(2),
+        3,
+    );
+    let (home, store) = logged_in(DEV);
+    // The same credential for the proxy's address, as if logged in there.
+    let mut config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(home.docker_config()).unwrap()).unwrap();
+    let entry = config["auths"][&bed.token_registry].clone();
+    config["auths"][&proxy.addr] = entry;
+    std::fs::write(home.docker_config(), config.to_string()).unwrap();
+
+    let reference = format!("{}/{repo}:v1", proxy.addr);
+    let out = home.run(&[
+        "pull",
+        &reference,
+        "--store",
+        &store,
+        "--ca-file",
+        ca(bed),
+        "-v",
+    ]);
+    ok(&out);
+    assert_eq!(stdout(&out).trim(), seeded.digest);
+    assert_eq!(proxy.fired(), 3);
+    assert!(stderr(&out).contains("ordinary way"), "{}", stderr(&out));
     let out = skopeo(&["inspect", "--raw", &format!("oci:{store}:{reference}")]);
     assert!(
         out.status.success(),

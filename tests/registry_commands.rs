@@ -22,15 +22,7 @@ fn upload_lines(registry: &str, repo: &str) -> Vec<String> {
 fn retag_copy_touches_no_blob() {
     let bed = support::bed();
     let repo = format!("private/{}", unique("retag"));
-    let image = bed.push_layers(
-        &bed.token_registry,
-        &repo,
-        Some("v1"),
-        Some(ADMIN),
-        ("linux", "amd64"),
-        vec![layer("rt", 5000)],
-        false,
-    );
+    let image = bed.push_private(&repo, vec![layer("rt", 5000)]);
     let home = Home::new();
     login(&home, &bed.token_registry, DEV);
     let blob_requests = |r: &str| {

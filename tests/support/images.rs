@@ -122,6 +122,21 @@ impl TestBed {
         )
     }
 
+    /// A linux/amd64 image the admin pushed to the token registry as `repository:v1`.
+    pub fn push_private(&self, repository: &str, layers: Vec<Vec<u8>>) -> Image {
+        let registry = self.token_registry.clone();
+        let platform = ("linux", "amd64");
+        self.push_layers(
+            &registry,
+            repository,
+            Some("v1"),
+            Some(super::ADMIN),
+            platform,
+            layers,
+            false,
+        )
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub fn push_layers(
         &self,

@@ -1,6 +1,7 @@
 //! A TCP proxy in front of a registry that injects faults into what the registry sends back:
-//! drop the connection or stall after N bytes. Faults apply to the first `times` connections
-//! that reach the limit; the proxy then passes traffic untouched.
+//! drop the connection or stall after N bytes, or close new connections at once. Faults apply
+//! to the first `times` connections that reach the limit; the proxy then passes traffic
+//! untouched.
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -20,6 +21,9 @@ pub enum Fault {
     Status(u16),
     /// Close both directions once this many request bytes went through (an upload breaks).
     DropRequestAfter(usize),
+    /// Close connections from this one on (the first is 1) before a byte passes: over TLS, a
+    /// handshake that fails.
+    CloseFrom(usize),
 }
 
 pub struct FaultProxy {
@@ -37,7 +41,16 @@ impl FaultProxy {
         let target = target.to_string();
         let counter = fired.clone();
         thread::spawn(move || {
-            for client in listener.incoming().flatten() {
+            for (number, client) in (1..).zip(listener.incoming().flatten()) {
+                if let Fault::CloseFrom(first) = fault {
+                    if number >= first && counter.fetch_add(1, Ordering::SeqCst) < times {
+                        let _ = client.shutdown(Shutdown::Both);
+                        continue;
+                    }
+                    if number >= first {
+                        counter.fetch_sub(1, Ordering::SeqCst);
+                    }
+                }
                 let Ok(server) = TcpStream::connect(&target) else {
                     continue;
                 };
@@ -81,7 +94,7 @@ fn relay(
     let (mut s_read, mut c_write) = (server, client);
     let limit = match fault {
         Fault::DropAfter(n) | Fault::StallAfter(n) => n,
-        Fault::Status(_) | Fault::DropRequestAfter(_) => usize::MAX,
+        Fault::Status(_) | Fault::DropRequestAfter(_) | Fault::CloseFrom(_) => usize::MAX,
     };
     let mut sent = 0usize;
     let mut buf = vec![0u8; 64 << 10];
@@ -103,7 +116,7 @@ fn relay(
                         let _ = s_read.shutdown(Shutdown::Both);
                     }
                     Fault::StallAfter(_) => thread::sleep(Duration::from_secs(600)),
-                    Fault::Status(_) | Fault::DropRequestAfter(_) => {}
+                    Fault::Status(_) | Fault::DropRequestAfter(_) | Fault::CloseFrom(_) => {}
                 }
                 return;
             }
