@@ -108,6 +108,12 @@ impl Hasher {
         b.keep(b_tail);
     }
 
+    /// Whether `update_pair` is faster than two `update`s on this CPU (it has the SHA
+    /// instructions).
+    pub fn pairs_in_one_pass() -> bool {
+        two_lane::available()
+    }
+
     /// Counts `bytes`, completes (and compresses) a pending partial block from their start, and
     /// returns the whole blocks after it and the tail to `keep` once those are compressed.
     fn take<'a>(&mut self, mut bytes: &'a [u8]) -> (&'a [[u8; 64]], &'a [u8]) {

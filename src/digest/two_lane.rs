@@ -28,6 +28,14 @@ pub fn compress(
     false
 }
 
+/// Whether this CPU runs `compress`.
+pub fn available() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    return x86::available();
+    #[cfg(not(target_arch = "x86_64"))]
+    false
+}
+
 #[cfg(target_arch = "x86_64")]
 mod x86 {
     use std::arch::x86_64::*;
@@ -54,7 +62,8 @@ mod x86 {
     }
 
     /// One stream's working state as the instructions want it: words A, B, E, F in one
-    /// register and C, D, G, H in the other (highest lane first).
+    /// register and C, D, G, H in the other, named as the SDM names them, highest lane first.
+    /// The local variables below name their lanes the other way round, lowest first.
     #[derive(Clone, Copy)]
     struct Lane {
         abef: __m128i,
@@ -80,10 +89,10 @@ mod x86 {
 
     #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
     fn store(lane: Lane, state: &mut [u32; 8]) {
-        let feba = _mm_shuffle_epi32(lane.abef, 0x1B);
-        let dchg = _mm_shuffle_epi32(lane.cdgh, 0xB1);
-        let abcd = _mm_blend_epi16(feba, dchg, 0xF0);
-        let efgh = _mm_alignr_epi8(dchg, feba, 8);
+        let abef = _mm_shuffle_epi32(lane.abef, 0x1B);
+        let ghcd = _mm_shuffle_epi32(lane.cdgh, 0xB1);
+        let abcd = _mm_blend_epi16(abef, ghcd, 0xF0);
+        let efgh = _mm_alignr_epi8(ghcd, abef, 8);
         // SAFETY: `state` is 32 writable bytes; unaligned stores.
         unsafe {
             _mm_storeu_si128(state.as_mut_ptr().cast(), abcd);

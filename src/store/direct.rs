@@ -29,7 +29,9 @@ use crate::digest::Hasher;
 pub const ALIGN: u64 = 4096;
 /// Bytes per write: large enough that per-write latency vanishes.
 const BUF: usize = 1 << 20;
-/// Buffers per blob: one being filled while the others are being hashed or written.
+/// Buffers per blob: one being filled while the others are being hashed or written. The writer
+/// thread's queue holds as many, so handing it a hashed buffer never blocks the shared
+/// hashing stage (at most `BUFFERS - 1` are ever on their way).
 const BUFFERS: usize = 4;
 
 /// A buffer whose usable part starts on an `ALIGN` boundary. Over-allocating by `ALIGN` and
@@ -97,7 +99,7 @@ impl DirectWriter {
     /// Starts writing `path` from `at`, which must be a multiple of `ALIGN`, hashing on from
     /// `hasher` (which has seen the file's first `at` bytes); `file` is an ordinary handle on
     /// the same file, used for the unaligned tail. `Err(hasher)` when the filesystem does not
-    /// take `O_DIRECT`.
+    /// take `O_DIRECT` or no thread can be started.
     pub fn start(
         path: &Path,
         file: &File,
@@ -111,6 +113,7 @@ impl DirectWriter {
         let Ok(plain) = file.try_clone() else {
             return Err(hasher);
         };
+        let stream = Stream::new(hasher)?;
         let (full, jobs) = mpsc::sync_channel::<Job>(BUFFERS);
         let (give_back, empty) = mpsc::channel();
         for _ in 1..BUFFERS {
@@ -124,12 +127,12 @@ impl DirectWriter {
                 buf: Aligned::new(),
                 filled: 0,
                 at,
-                stream: Stream::new(hasher),
+                stream,
                 full: Some(full),
                 empty,
                 thread: Some(thread),
             }),
-            Err(_) => Err(hasher),
+            Err(_) => Err(stream.take_hasher().expect("nothing was submitted")),
         }
     }
 
@@ -173,8 +176,7 @@ impl DirectWriter {
         self.full = None; // the thread ends once it has written the last hashed piece
         self.join()?;
         self.stream
-            .clone()
-            .into_hasher()
+            .take_hasher()
             .ok_or_else(|| io::Error::other("the blob's hashing did not finish"))
     }
 

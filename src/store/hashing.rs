@@ -19,36 +19,42 @@ use crate::digest::Hasher;
 /// Bytes to hash, and what to do with them once they are.
 pub trait Piece: Send {
     fn bytes(&self) -> &[u8];
-    /// Called once every byte is in the stream's hasher.
+    /// Called once every byte is in the stream's hasher, in the order pieces were submitted.
+    /// Must not block: it runs on a worker that other streams wait for.
     fn hashed(self: Box<Self>);
 }
 
-/// One blob's hasher. `None` while a worker has it, which is how workers know the stream is
-/// busy (and is only ever looked at under the queue's lock).
+/// One blob's hasher, `None` while a worker has it: that is how workers tell the stream is busy
+/// (they look under the queue's lock; its owner takes it back only after every piece is done).
 pub struct Stream {
+    stage: &'static Stage,
     hasher: Mutex<Option<Hasher>>,
 }
 
 impl Stream {
-    pub fn new(hasher: Hasher) -> Arc<Stream> {
-        Arc::new(Stream {
-            hasher: Mutex::new(Some(hasher)),
-        })
+    /// `Err(hasher)` back when the stage has no thread to run on.
+    pub fn new(hasher: Hasher) -> Result<Arc<Stream>, Hasher> {
+        match stage() {
+            Some(stage) => Ok(Arc::new(Stream {
+                stage,
+                hasher: Mutex::new(Some(hasher)),
+            })),
+            None => Err(hasher),
+        }
     }
 
     /// The hasher, once every submitted piece has been `hashed` (the caller knows when).
-    pub fn into_hasher(self: Arc<Self>) -> Option<Hasher> {
+    pub fn take_hasher(&self) -> Option<Hasher> {
         lock(&self.hasher).take()
     }
 
     /// Queues `piece` after the stream's earlier ones.
     pub fn submit(self: &Arc<Self>, piece: Box<dyn Piece>) {
-        let stage = stage();
-        lock(&stage.queue).push_back(Waiting {
+        lock(&self.stage.queue).push_back(Waiting {
             stream: self.clone(),
             piece,
         });
-        stage.ready.notify_one();
+        self.stage.ready.notify_one();
     }
 }
 
@@ -74,28 +80,38 @@ struct Stage {
     ready: Condvar,
 }
 
-fn stage() -> &'static Stage {
-    static STAGE: OnceLock<&'static Stage> = OnceLock::new();
-    STAGE.get_or_init(|| {
+/// The process's stage, its threads started on first use; `None` if not one would start.
+fn stage() -> Option<&'static Stage> {
+    static STAGE: OnceLock<Option<&'static Stage>> = OnceLock::new();
+    *STAGE.get_or_init(|| {
         let stage: &'static Stage = Box::leak(Box::new(Stage {
             queue: Mutex::new(VecDeque::new()),
             ready: Condvar::new(),
         }));
-        // Two blobs per worker: half the cores keep pace with what the others receive.
+        // With the SHA instructions a worker hashes two blobs at once, so half the cores keep
+        // pace with what the others receive; without them, as many workers as cores, as when
+        // each receiving thread hashed its own blob.
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        for _ in 0..(cores / 2).max(1) {
-            std::thread::Builder::new()
-                .name("regctl-hash".into())
-                .spawn(move || {
-                    // Without its worker every ingest would wait forever for its buffers: a bug
-                    // here must end the process (the panic is reported first), not hang it.
-                    if std::panic::catch_unwind(|| work(stage)).is_err() {
-                        std::process::abort();
-                    }
-                })
-                .expect("cannot start a hashing thread");
-        }
-        stage
+        let workers = if Hasher::pairs_in_one_pass() {
+            (cores / 2).max(1)
+        } else {
+            cores
+        };
+        let started = (0..workers)
+            .filter(|_| {
+                std::thread::Builder::new()
+                    .name("regctl-hash".into())
+                    .spawn(move || {
+                        // Without its worker every ingest would wait forever for its buffers: a
+                        // bug here must end the process (the panic is reported first), not hang it.
+                        if std::panic::catch_unwind(|| work(stage)).is_err() {
+                            std::process::abort();
+                        }
+                    })
+                    .is_ok()
+            })
+            .count();
+        (started > 0).then_some(stage)
     })
 }
 
@@ -144,14 +160,14 @@ fn work(stage: &Stage) {
                 hasher,
                 ..
             } = active.swap_remove(i);
-            {
-                // Under the queue's lock, so that a worker waiting for this stream's next
-                // piece cannot miss that it is free again.
-                let _queue = lock(&stage.queue);
-                *lock(&stream.hasher) = Some(hasher);
-                stage.ready.notify_one();
-            }
+            // Under the queue's lock: a worker waiting for this stream's next piece cannot miss
+            // that it is free again, nor take that piece and hand it on before this one (a kill
+            // in between would leave a hole in the partial file, not a prefix to resume from).
+            // `hashed` never blocks, so holding the lock for it costs nothing.
+            let _queue = lock(&stage.queue);
+            *lock(&stream.hasher) = Some(hasher);
             piece.hashed();
+            stage.ready.notify_one();
         }
     }
 }
@@ -161,8 +177,10 @@ fn take_next(queue: &mut MutexGuard<'_, VecDeque<Waiting>>) -> Option<Active> {
     let at = queue
         .iter()
         .position(|waiting| lock(&waiting.stream.hasher).is_some())?;
-    let Waiting { stream, piece } = queue.remove(at)?;
-    let hasher = lock(&stream.hasher).take()?;
+    let Waiting { stream, piece } = queue.remove(at).expect("`at` is in the queue");
+    let hasher = lock(&stream.hasher)
+        .take()
+        .expect("checked under the same lock");
     Some(Active {
         stream,
         piece,
@@ -187,9 +205,11 @@ mod tests {
     use super::*;
     use std::sync::mpsc;
 
+    /// A piece that reports (stream, round) when hashed.
     struct Bytes {
         data: Vec<u8>,
-        done: mpsc::Sender<usize>,
+        tag: (usize, usize),
+        done: mpsc::Sender<(usize, usize)>,
     }
 
     impl Piece for Bytes {
@@ -197,7 +217,7 @@ mod tests {
             &self.data
         }
         fn hashed(self: Box<Self>) {
-            let _ = self.done.send(self.data.len());
+            let _ = self.done.send(self.tag);
         }
     }
 
@@ -208,7 +228,7 @@ mod tests {
                 let data: Vec<u8> = (0..(1 << 20) * (s + 1) + 77 * s)
                     .map(|i| ((i * 31 + s * 7) >> 3) as u8)
                     .collect();
-                (Stream::new(Hasher::default()), data)
+                (Stream::new(Hasher::default()).ok().unwrap(), data)
             })
             .collect();
         let (done, hashed) = mpsc::channel();
@@ -225,6 +245,7 @@ mod tests {
                 pieces += 1;
                 stream.submit(Box::new(Bytes {
                     data: chunk.to_vec(),
+                    tag: (s, round),
                     done: done.clone(),
                 }));
             }
@@ -232,11 +253,15 @@ mod tests {
                 break;
             }
         }
+        // Each stream's pieces are handed on in the order they came.
+        let mut next = vec![0; streams.len()];
         for _ in 0..pieces {
-            hashed.recv().unwrap();
+            let (s, round) = hashed.recv().unwrap();
+            assert_eq!(round, next[s], "stream {s}");
+            next[s] += 1;
         }
         for (stream, data) in streams {
-            let hasher = stream.into_hasher().expect("every piece was hashed");
+            let hasher = stream.take_hasher().expect("every piece was hashed");
             let mut alone = Hasher::default();
             alone.update(&data);
             assert_eq!(hasher.len(), data.len() as u64);
