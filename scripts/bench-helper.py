@@ -174,11 +174,12 @@ def table(path, small, big):
     )
     out.append("|---|---|---|---|---|---|---|---|---|")
     verdict = []
+    ours = lambda t: t == "regctl" or t.startswith("regctl-")  # regctl-c3: another setting
     for op in ("pull", "push"):
         peers = [
             (t, stats((t, op, small)))
             for t in tools
-            if t != "regctl" and stats((t, op, small))
+            if not ours(t) and stats((t, op, small))
         ]
         best_wall = min(peers, key=lambda p: p[1]["wall"]) if peers else None
         best_cpu = min(peers, key=lambda p: p[1]["cpu"]) if peers else None
@@ -187,9 +188,10 @@ def table(path, small, big):
             if not s:
                 continue
             rw = rc = ""
-            if t == "regctl" and best_wall:
+            if ours(t) and best_wall:
                 rw = f"{s['wall'] / best_wall[1]['wall']:.2f}× (vs {best_wall[0]})"
                 rc = f"{s['cpu'] / best_cpu[1]['cpu']:.2f}× (vs {best_cpu[0]})"
+            if t == "regctl" and best_wall:
                 wall_target = 0.7 if op == "pull" else 1.0
                 ratio = s["wall"] / best_wall[1]["wall"]
                 verdict.append(
