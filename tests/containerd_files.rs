@@ -532,6 +532,46 @@ fn show_remove_and_rollback() {
 }
 
 #[test]
+fn old_backups_are_pruned_and_rollback_still_steps_back() {
+    let copy = Copy::of("default-1.7.24.toml");
+    let config = copy.config.to_string_lossy().into_owned();
+    let run = |user: &str| {
+        let args = [
+            "containerd",
+            "configure",
+            "127.0.0.1:5000",
+            "--config",
+            &config,
+            "--no-restart",
+            "--insecure",
+            "-u",
+            user,
+            "--password-stdin",
+        ];
+        ok(&regctl(None, &args, Some("Robot12345\n")));
+    };
+    // Every run changes config.toml (the credential), so every run backs it up.
+    for i in 0..12 {
+        run(&format!("user{i}"));
+    }
+    let backups = copy
+        .files()
+        .into_iter()
+        .filter(|f| f.starts_with("config.toml.regctl-"))
+        .count();
+    assert_eq!(backups, 10, "{:?}", copy.files());
+    let rollback = [
+        "containerd",
+        "rollback",
+        "--config",
+        &config,
+        "--no-restart",
+    ];
+    ok(&regctl(None, &rollback, None));
+    assert!(copy.text().contains("\"user10\""), "{}", copy.text());
+}
+
+#[test]
 fn a_drop_in_that_hides_the_cri_section_on_1x_is_refused() {
     let copy = Copy::of("eks-al2-containerd-config.toml");
     let before = copy.text();

@@ -18,6 +18,10 @@ use crate::atomic_write::write_atomic;
 /// for a file the run created.
 const BACKUP_TAG: &str = ".regctl-";
 
+/// Backups kept per file: older ones go once a run has succeeded, so that repeated runs do not
+/// pile files up in /etc/containerd. `rollback` can step back this many runs.
+const KEEP_BACKUPS: usize = 10;
+
 /// Held while a command reads, plans and writes; released on drop.
 pub struct Lock {
     _dir: File,
@@ -105,9 +109,10 @@ pub fn apply(plan: &Plan, options: &Options) -> Result<Outcome, Error> {
             return Err(e);
         }
     }
-    let files = plan.changes.iter().map(|c| c.path.clone()).collect();
+    let files: Vec<PathBuf> = plan.changes.iter().map(|c| c.path.clone()).collect();
     let (Some((restart, daemon)), Some(before)) = (restart, before) else {
         remove_files(&plan.consumed);
+        prune_backups(&files);
         return Ok(Outcome::Written {
             files,
             restarted: false,
@@ -137,6 +142,7 @@ pub fn apply(plan: &Plan, options: &Options) -> Result<Outcome, Error> {
     }
     // Only now: a rollback that failed must still find the backups it was rolling back to.
     remove_files(&plan.consumed);
+    prune_backups(&files);
     Ok(Outcome::Written {
         files,
         restarted: true,
@@ -196,6 +202,34 @@ fn mode_of(path: &Path) -> Option<u32> {
 fn remove_files(paths: &[PathBuf]) {
     for path in paths {
         let _ = std::fs::remove_file(path);
+    }
+}
+
+/// Removes all but the newest `KEEP_BACKUPS` backups of each of `files`. Best effort: a backup
+/// that cannot be removed now is removed by a later run.
+fn prune_backups(files: &[PathBuf]) {
+    for file in files {
+        let dir = match file.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        let mut backups: Vec<(String, PathBuf)> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                let (original, stamp, _) = parse_backup(&e.path())?;
+                (original.file_name() == file.file_name()).then(|| (stamp, e.path()))
+            })
+            .collect();
+        backups.sort_by(|a, b| b.0.cmp(&a.0));
+        let old: Vec<PathBuf> = backups
+            .into_iter()
+            .skip(KEEP_BACKUPS)
+            .map(|(_, p)| p)
+            .collect();
+        remove_files(&old);
     }
 }
 
@@ -492,5 +526,47 @@ mod tests {
         apply(&rollback, &options).unwrap();
         assert_eq!(std::fs::read_to_string(&config).unwrap(), "version = 2\n");
         assert!(!new_hosts.exists());
+    }
+
+    #[test]
+    fn only_the_newest_backups_of_a_file_are_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config.toml");
+        std::fs::write(&config, "version = 2\n").unwrap();
+        let stamps: Vec<String> = (0..KEEP_BACKUPS + 3)
+            .map(|i| format!("20261127T0701{i:02}.000000Z"))
+            .collect();
+        for (i, stamp) in stamps.iter().enumerate() {
+            let suffix = if i == 0 { "absent" } else { "bak" };
+            std::fs::write(
+                dir.path()
+                    .join(format!("config.toml.regctl-{stamp}.{suffix}")),
+                "",
+            )
+            .unwrap();
+        }
+        // Not ours, or another file's: untouched.
+        let others = [
+            "config.toml.bak",
+            "config.toml.regctl-nope.bak",
+            "other.toml.regctl-20261127T070100.000000Z.bak",
+        ];
+        for name in others {
+            std::fs::write(dir.path().join(name), "").unwrap();
+        }
+        prune_backups(std::slice::from_ref(&config));
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        let mut expected: Vec<String> = stamps[3..]
+            .iter()
+            .map(|s| format!("config.toml.regctl-{s}.bak"))
+            .chain(others.iter().map(|s| s.to_string()))
+            .chain(["config.toml".to_string()])
+            .collect();
+        expected.sort();
+        assert_eq!(left, expected);
     }
 }
