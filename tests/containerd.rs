@@ -189,6 +189,64 @@ fn a_docker_io_mirror_serves_docker_io_pulls_and_hosts_changes_need_no_restart()
 }
 
 #[test]
+fn without_systemd_containerd_is_restarted_with_service() {
+    if std::path::Path::new("/run/systemd/system").is_dir() {
+        eprintln!("skipped: systemd runs this machine, so regctl would use systemctl");
+        return;
+    }
+    let Some(release) = Release::v2().or_else(Release::v1) else {
+        eprintln!("skipped: no containerd release installed");
+        return;
+    };
+    let bed = support::bed();
+    let daemon = Daemon::start(&release);
+    // A `service` first on PATH that restarts this daemon, and notes how it was called.
+    let bin = daemon.dir.path().join("fake-bin");
+    fs::create_dir_all(&bin).unwrap();
+    let calls = daemon.dir.path().join("service-calls");
+    let script = format!(
+        "#!/bin/sh\necho \"$@\" >> {}\n[ \"$1 $2\" = \"containerd restart\" ] || exit 64\nexec {}\n",
+        calls.display(),
+        daemon.restart_command()
+    );
+    let service = bin.join("service");
+    fs::write(&service, script).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(&service, fs::Permissions::from_mode(0o755)).unwrap();
+    let mut path = std::ffi::OsString::from(&bin);
+    path.push(":");
+    path.push(release.path_env());
+
+    let home = Home::new();
+    let socket = daemon.socket_inode();
+    let mut cmd = home.command(&[
+        "containerd",
+        "configure",
+        &bed.token_registry,
+        "--ca-file",
+        ca(bed),
+        "-u",
+        "dev",
+        "--password-stdin",
+    ]);
+    cmd.args(["--config", daemon.config.to_str().unwrap()])
+        .args(["--address", daemon.socket.to_str().unwrap()])
+        .args(["--timeout", "60"])
+        .env("PATH", path);
+    let out = common::run(&mut cmd, Some("Dev12345\n"));
+    ok(&out);
+    assert_eq!(
+        fs::read_to_string(&calls).unwrap_or_default(),
+        "containerd restart\n"
+    );
+    assert_ne!(daemon.socket_inode(), socket, "not restarted");
+    let (private, _) = images();
+    daemon
+        .cri_pull(private)
+        .unwrap_or_else(|e| panic!("CRI pull of {private}: {e}\n{}", daemon.log()));
+}
+
+#[test]
 fn a_restart_that_breaks_cri_is_rolled_back() {
     let bed = support::bed();
     on_each_release(|daemon, v| {
