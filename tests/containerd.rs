@@ -39,13 +39,33 @@ fn images() -> &'static (String, String) {
 /// regctl as the tests' administrator: this release's containerd and ctr first on PATH,
 /// the daemon's files and socket, and its supervisor as the restart command.
 fn regctl(home: &Home, daemon: &Daemon, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = on_daemon(home, daemon, args);
+    cmd.args(["--restart-command", &daemon.restart_command()]);
+    common::run(&mut cmd, stdin)
+}
+
+/// The same without a restart command: regctl chooses one.
+fn on_daemon(home: &Home, daemon: &Daemon, args: &[&str]) -> std::process::Command {
     let mut cmd = home.command(args);
     cmd.args(["--config", daemon.config.to_str().unwrap()])
-        .args(["--restart-command", &daemon.restart_command()])
         .args(["--address", daemon.socket.to_str().unwrap()])
         .args(["--timeout", "60"])
         .env("PATH", daemon.release.path_env());
-    common::run(&mut cmd, stdin)
+    cmd
+}
+
+/// `containerd configure` of the token registry, with its CA, as dev (password on stdin).
+fn configure_as_dev(bed: &support::TestBed) -> [&str; 8] {
+    [
+        "containerd",
+        "configure",
+        &bed.token_registry,
+        "--ca-file",
+        ca(bed),
+        "-u",
+        "dev",
+        "--password-stdin",
+    ]
 }
 
 fn ca(bed: &support::TestBed) -> &str {
@@ -64,17 +84,7 @@ fn token_registry_with_its_ca_and_a_password_serves_cri_pulls() {
         );
 
         let home = Home::new();
-        let args = [
-            "containerd",
-            "configure",
-            &bed.token_registry,
-            "--ca-file",
-            ca(bed),
-            "-u",
-            "dev",
-            "--password-stdin",
-        ];
-        let out = regctl(&home, daemon, &args, Some("Dev12345\n"));
+        let out = regctl(&home, daemon, &configure_as_dev(bed), Some("Dev12345\n"));
         ok(&out);
         assert_eq!(
             stdout(&out),
@@ -95,7 +105,7 @@ fn token_registry_with_its_ca_and_a_password_serves_cri_pulls() {
 
         // The same again: nothing to do, and containerd is left alone.
         let socket = daemon.socket_inode();
-        let again = regctl(&home, daemon, &args, Some("Dev12345\n"));
+        let again = regctl(&home, daemon, &configure_as_dev(bed), Some("Dev12345\n"));
         ok(&again);
         assert_eq!(stdout(&again), "unchanged\n", "{v}");
         assert_eq!(daemon.socket_inode(), socket, "{v}: restarted");
@@ -219,20 +229,8 @@ fn without_systemd_containerd_is_restarted_with_service() {
 
     let home = Home::new();
     let socket = daemon.socket_inode();
-    let mut cmd = home.command(&[
-        "containerd",
-        "configure",
-        &bed.token_registry,
-        "--ca-file",
-        ca(bed),
-        "-u",
-        "dev",
-        "--password-stdin",
-    ]);
-    cmd.args(["--config", daemon.config.to_str().unwrap()])
-        .args(["--address", daemon.socket.to_str().unwrap()])
-        .args(["--timeout", "60"])
-        .env("PATH", path);
+    let mut cmd = on_daemon(&home, &daemon, &configure_as_dev(bed));
+    cmd.env("PATH", path);
     let out = common::run(&mut cmd, Some("Dev12345\n"));
     ok(&out);
     assert_eq!(
@@ -357,16 +355,7 @@ fn remove_and_rollback_restart_containerd_too() {
     let (private, _) = images();
     on_each_release(|daemon, v| {
         let home = Home::new();
-        let configure = [
-            "containerd",
-            "configure",
-            &bed.token_registry,
-            "--ca-file",
-            ca(bed),
-            "-u",
-            "dev",
-            "--password-stdin",
-        ];
+        let configure = configure_as_dev(bed);
         ok(&regctl(&home, daemon, &configure, Some("Dev12345\n")));
         daemon
             .cri_pull(private)
