@@ -37,6 +37,16 @@ fn skopeo(args: &[&str]) -> std::process::Output {
         .expect("skopeo runs")
 }
 
+/// skopeo, an independent reader, finds `reference` in the OCI layout at `store`.
+fn skopeo_reads(store: &str, reference: &str) {
+    let out = skopeo(&["inspect", "--raw", &format!("oci:{store}:{reference}")]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn pull_push_single_platform_and_retag_without_uploads() {
     let bed = support::bed();
@@ -521,13 +531,7 @@ fn tls_pulls_read_every_blob_on_a_blocking_thread_with_the_token() {
     // The token went along, and -v did not show it.
     assert!(err.contains("authorization: <redacted>"), "{err}");
     assert!(!err.to_lowercase().contains("bearer ey"), "{err}");
-    // What arrived is what skopeo reads back from the store.
-    let out = skopeo(&["inspect", "--raw", &format!("oci:{store}:{reference}")]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    skopeo_reads(&store, &reference);
 }
 
 #[test]
@@ -567,12 +571,7 @@ fn a_tls_blob_connection_that_fails_its_handshake_goes_the_ordinary_way() {
     assert_eq!(stdout(&out).trim(), seeded.digest);
     assert_eq!(proxy.fired(), 3);
     assert!(stderr(&out).contains("ordinary way"), "{}", stderr(&out));
-    let out = skopeo(&["inspect", "--raw", &format!("oci:{store}:{reference}")]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    skopeo_reads(&store, &reference);
 }
 
 #[test]
