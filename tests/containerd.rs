@@ -98,9 +98,7 @@ fn token_registry_with_its_ca_and_a_password_serves_cri_pulls() {
             stderr(&out)
         );
         assert_eq!(common::mode(&daemon.config), 0o600, "{v}");
-        let image = daemon
-            .cri_pull(private)
-            .unwrap_or_else(|e| panic!("{v}: CRI pull of {private}: {e}\n{}", daemon.log()));
+        let image = daemon.pulls(private, v);
         assert!(image.starts_with("sha256:"), "{v}: {image}");
 
         // The same again: nothing to do, and containerd is left alone.
@@ -145,9 +143,7 @@ fn stored_login_and_insecure_serve_cri_pulls() {
             .join(format!("{}/hosts.toml", dir_name(&bed.token_registry)));
         let hosts = fs::read_to_string(hosts).unwrap();
         assert!(hosts.contains("skip_verify = true"), "{v}: {hosts}");
-        daemon
-            .cri_pull(private)
-            .unwrap_or_else(|e| panic!("{v}: CRI pull of {private}: {e}\n{}", daemon.log()));
+        daemon.pulls(private, v);
     });
 }
 
@@ -173,9 +169,7 @@ fn a_docker_io_mirror_serves_docker_io_pulls_and_hosts_changes_need_no_restart()
             hub.contains("server = \"https://registry-1.docker.io\""),
             "{v}: {hub}"
         );
-        daemon
-            .cri_pull(hub_image)
-            .unwrap_or_else(|e| panic!("{v}: CRI pull of {hub_image}: {e}\n{}", daemon.log()));
+        daemon.pulls(hub_image, v);
 
         // config_path is set now: another registry is one more hosts.toml, read on every pull.
         let socket = daemon.socket_inode();
@@ -239,9 +233,7 @@ fn without_systemd_containerd_is_restarted_with_service() {
     );
     assert_ne!(daemon.socket_inode(), socket, "not restarted");
     let (private, _) = images();
-    daemon
-        .cri_pull(private)
-        .unwrap_or_else(|e| panic!("CRI pull of {private}: {e}\n{}", daemon.log()));
+    daemon.pulls(private, "after the restart");
 }
 
 #[test]
@@ -333,9 +325,7 @@ fn legacy_mode_on_1x_serves_cri_pulls() {
     let tls = format!("configs.\"{}\".tls]", bed.token_registry);
     assert!(text.contains(&tls), "{text}");
     assert!(!daemon.hosts_dir().exists());
-    daemon
-        .cri_pull(private)
-        .unwrap_or_else(|e| panic!("CRI pull of {private}: {e}\n{}", daemon.log()));
+    daemon.pulls(private, "1.x legacy mode");
     // On containerd 2.x the same is refused: it ignores `configs.tls`.
     if let Some(two) = Release::v2() {
         let daemon = Daemon::start(&two);
@@ -357,9 +347,7 @@ fn remove_and_rollback_restart_containerd_too() {
         let home = Home::new();
         let configure = configure_as_dev(bed);
         ok(&regctl(&home, daemon, &configure, Some("Dev12345\n")));
-        daemon
-            .cri_pull(private)
-            .unwrap_or_else(|e| panic!("{v}: {e}"));
+        daemon.pulls(private, v);
 
         let out = regctl(
             &home,
@@ -385,9 +373,7 @@ fn remove_and_rollback_restart_containerd_too() {
             "changed; containerd restarted and healthy\n",
             "{v}"
         );
-        daemon
-            .cri_pull(private)
-            .unwrap_or_else(|e| panic!("{v}: after rollback: {e}"));
+        daemon.pulls(private, &format!("{v}: after rollback"));
     });
 }
 
@@ -415,9 +401,7 @@ fn basic_auth_registry_serves_cri_pulls() {
             "--password-stdin",
         ];
         ok(&regctl(&home, daemon, &args, Some("Robot12345\n")));
-        daemon
-            .cri_pull(&image)
-            .unwrap_or_else(|e| panic!("{v}: CRI pull of {image}: {e}\n{}", daemon.log()));
+        daemon.pulls(&image, v);
     });
 }
 

@@ -285,6 +285,12 @@ impl Daemon {
         );
     }
 
+    /// `cri_pull` that must succeed: the image id, or a panic with `context` and the daemon's log.
+    pub fn pulls(&self, image: &str, context: &str) -> String {
+        self.cri_pull(image)
+            .unwrap_or_else(|e| panic!("{context}: CRI pull of {image}: {e}\n{}", self.log()))
+    }
+
     /// Pulls `image` through the CRI API (`runtime.v1.ImageService/PullImage`), as kubelet and
     /// crictl do; `Ok` is the image ref containerd returns.
     pub fn cri_pull(&self, image: &str) -> Result<String, String> {
