@@ -263,9 +263,7 @@ pub async fn mount(
     from: &str,
     scopes: &[String],
 ) -> Result<Mount, Error> {
-    let mut url = client
-        .transport()
-        .url(&format!("v2/{}/blobs/uploads/", repository.path()));
+    let mut url = uploads_url(client, repository);
     url.query_pairs_mut()
         .append_pair("mount", &blob.digest.to_string())
         .append_pair("from", from);
@@ -295,9 +293,7 @@ async fn start(
     repository: &Repository,
     scopes: &[String],
 ) -> Result<(Url, Option<u64>), Error> {
-    let url = client
-        .transport()
-        .url(&format!("v2/{}/blobs/uploads/", repository.path()));
+    let url = uploads_url(client, repository);
     let response = client
         .send(scopes, |t| {
             t.request(Method::POST, url.clone())
@@ -321,17 +317,24 @@ async fn start(
     Ok((location(&response)?, min_chunk))
 }
 
+fn uploads_url(client: &Client, repository: &Repository) -> Url {
+    client
+        .transport()
+        .url(&format!("v2/{}/blobs/uploads/", repository.path()))
+}
+
 fn location(response: &Response) -> Result<Url, Error> {
-    response
-        .headers()
-        .get(LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|l| response.url().join(l).ok())
-        .ok_or_else(|| Error::Unexpected {
-            what: "an upload session".into(),
-            status: response.status().as_u16(),
-            detail: "the registry sent no usable Location".into(),
-        })
+    location_in(response.url(), response.headers()).ok_or_else(|| Error::Unexpected {
+        what: "an upload session".into(),
+        status: response.status().as_u16(),
+        detail: "the registry sent no usable Location".into(),
+    })
+}
+
+/// The `Location` of an answer to a request for `url`, which it may give relative to that.
+fn location_in(url: &Url, headers: &HeaderMap) -> Option<Url> {
+    let location = headers.get(LOCATION)?.to_str().ok()?;
+    url.join(location).ok()
 }
 
 /// Where an upload's bytes come from and how they go.
@@ -360,6 +363,13 @@ pub async fn upload(
     } = upload;
     let (mut session, min_chunk) = match session {
         Some(url) => (url, None),
+        None if chunk_size.is_none() && blob.size > 0 => {
+            match open_and_put(client, repository, blob, path, scopes, progress).await? {
+                Opened::Uploaded => return Ok(()),
+                Opened::Session(url) => (url, None),
+                Opened::NotHere => start(client, repository, scopes).await?,
+            }
+        }
         None => start(client, repository, scopes).await?,
     };
     let chunk = chunk_size.map(|c| c.max(min_chunk.unwrap_or(0)).max(1));
@@ -402,16 +412,11 @@ pub async fn upload(
             offset: 0,
             len: remaining,
         };
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            CONTENT_TYPE,
-            HeaderValue::from_static("application/octet-stream"),
-        );
         progress.rewind(0);
         let ticks = progress.clone();
         let sent = move |n| ticks.advance(n);
         if let Some(response) = client
-            .put_file(scopes, url.clone(), headers, body, sent)
+            .put_file(scopes, url.clone(), octet_stream(), body, sent)
             .await?
         {
             let status = response.status();
@@ -441,6 +446,79 @@ pub async fn upload(
         format!("uploading {} to {repository}", blob.digest)
     })?;
     Ok(())
+}
+
+/// What `open_and_put` achieved.
+enum Opened {
+    /// The blob is in the registry.
+    Uploaded,
+    /// A session is open, for the blob to go on a connection of its own.
+    Session(Url),
+    /// Nothing the ordinary way need know of.
+    NotHere,
+}
+
+/// Over plain HTTP, opens the session and sends the whole blob on one connection, its body
+/// handed to the kernel (see `blob_http::post_then_put` for why one connection).
+async fn open_and_put(
+    client: &Client,
+    repository: &Repository,
+    blob: &Blob,
+    path: &Path,
+    scopes: &[String],
+    progress: &BlobProgress,
+) -> Result<Opened, Error> {
+    let post_url = uploads_url(client, repository);
+    if post_url.scheme() != "http" || !client.transport().direct_blob_http(&post_url) {
+        return Ok(Opened::NotHere);
+    }
+    let base = post_url.clone();
+    let digest_of = blob.clone();
+    let put_url = move |post: &http::Response<bytes::Bytes>| {
+        let session = location_in(&base, post.headers())?;
+        (post.status() == StatusCode::ACCEPTED).then(|| closing(session, &digest_of))
+    };
+    let body = FileRange {
+        path: path.to_path_buf(),
+        offset: 0,
+        len: blob.size,
+    };
+    progress.rewind(0);
+    let ticks = progress.clone();
+    let sent = move |n| ticks.advance(n);
+    let made = client
+        .post_then_put_file(
+            scopes,
+            post_url.clone(),
+            octet_stream(),
+            put_url,
+            body,
+            sent,
+        )
+        .await?;
+    match made {
+        Some((_, Some(put))) => {
+            let status = put.status();
+            let body = put.bytes().await.unwrap_or_default();
+            check_status(status, &body, || {
+                format!("uploading {} to {repository}", blob.digest)
+            })?;
+            Ok(Opened::Uploaded)
+        }
+        Some((post, None)) if post.status() == StatusCode::ACCEPTED => {
+            Ok(location_in(&post_url, post.headers()).map_or(Opened::NotHere, Opened::Session))
+        }
+        _ => Ok(Opened::NotHere),
+    }
+}
+
+fn octet_stream() -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
+    headers
 }
 
 /// The session URL of the `PUT` that completes an upload.

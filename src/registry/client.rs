@@ -118,18 +118,54 @@ impl Client {
         let Some(headers) = self.authorized(scopes, headers).await? else {
             return Ok(None);
         };
-        match self.transport.put_file(url, headers, body, sent).await {
-            Ok(response) => match response.status() {
-                StatusCode::UNAUTHORIZED => {
-                    self.session.observe(&response);
-                    self.session.invalidate(scopes).await;
-                    Ok(None)
-                }
-                StatusCode::FORBIDDEN => Err(self.refused(response, true).await),
-                // Worth another attempt, which the ordinary way makes with backoff.
-                status if retry::retryable_status(status) => Ok(None),
-                _ => Ok(Some(response)),
+        let sent = self.transport.put_file(url, headers, body, sent).await;
+        match self.direct_outcome(sent)? {
+            Some(response) => self.direct_answer(scopes, response).await,
+            None => Ok(None),
+        }
+    }
+
+    /// `put_file` for `Transport::post_then_put_file`: the answers to the `POST` and, when it
+    /// was made, to the `PUT`; `None` when either is better made again the ordinary way.
+    pub async fn post_then_put_file(
+        &self,
+        scopes: &[String],
+        post_url: Url,
+        headers: HeaderMap,
+        put_url: impl FnOnce(&http::Response<bytes::Bytes>) -> Option<Url> + Send + 'static,
+        body: FileRange,
+        sent: impl Fn(u64) + Send + 'static,
+    ) -> Result<Option<(Response, Option<Response>)>, Error> {
+        let Some(headers) = self.authorized(scopes, headers).await? else {
+            return Ok(None);
+        };
+        let made = self
+            .transport
+            .post_then_put_file(post_url, headers, put_url, body, sent)
+            .await;
+        let Some((post, put)) = self.direct_outcome(made)? else {
+            return Ok(None);
+        };
+        let Some(post) = self.direct_answer(scopes, post).await? else {
+            return Ok(None);
+        };
+        let put = match put {
+            Some(put) => match self.direct_answer(scopes, put).await? {
+                Some(put) => Some(put),
+                None => return Ok(None),
             },
+            None => None,
+        };
+        Ok(Some((post, put)))
+    }
+
+    /// A failed connection of the kernel's way is `None`: the ordinary way tries again.
+    fn direct_outcome<T>(
+        &self,
+        made: Result<T, crate::transport::Error>,
+    ) -> Result<Option<T>, Error> {
+        match made {
+            Ok(made) => Ok(Some(made)),
             Err(e) if Transport::is_transient(&e) => {
                 if self.transport.verbose() {
                     eprintln!("{e}; sending it again the ordinary way");
@@ -137,6 +173,25 @@ impl Client {
                 Ok(None)
             }
             Err(e) => Err(e.into()),
+        }
+    }
+
+    /// An answer on the kernel's way: `None` for one the ordinary way should have instead.
+    async fn direct_answer(
+        &self,
+        scopes: &[String],
+        response: Response,
+    ) -> Result<Option<Response>, Error> {
+        match response.status() {
+            StatusCode::UNAUTHORIZED => {
+                self.session.observe(&response);
+                self.session.invalidate(scopes).await;
+                Ok(None)
+            }
+            StatusCode::FORBIDDEN => Err(self.refused(response, true).await),
+            // Worth another attempt, which the ordinary way makes with backoff.
+            status if retry::retryable_status(status) => Ok(None),
+            _ => Ok(Some(response)),
         }
     }
 

@@ -10,10 +10,11 @@
 //! is why crane and oras pushed with half our CPU); over TLS the bytes must pass through rustls
 //! anyway, so uploads take this path over plain HTTP only.
 //!
-//! Each request has its own HTTP/1.1 connection (`Connection: close`), built here and read with
-//! `httparse`. Anything unusual (a redirect, a refusal, a chunked blob, a broken connection, a
-//! failed handshake) sends the caller back to the ordinary way, which knows how to handle it
-//! and how to explain it.
+//! Each download, and each upload with the `POST` that opens its session, has an HTTP/1.1
+//! connection of its own that closes after the body (`Connection: close`), built here and read
+//! with `httparse`. Anything unusual (a redirect, a refusal, a chunked blob, a broken
+//! connection, a failed handshake) sends the caller back to the ordinary way, which knows how
+//! to handle it and how to explain it.
 
 use std::fs::File;
 use std::io::{self, Read, Write};
@@ -48,11 +49,58 @@ pub fn put(
     body: &FileRange,
     sent: impl Fn(u64),
 ) -> io::Result<http::Response<Bytes>> {
-    let mut stream = connect(url)?;
+    put_over(&mut connect(url)?, url, headers, body, sent)
+}
+
+/// What came of `post_then_put`.
+pub struct Opened {
+    /// The answer to the `POST`.
+    pub post: http::Response<Bytes>,
+    /// The `PUT` made on the same connection, and its answer: `None` when `put_url` gave no
+    /// URL, the URL is on another origin, or the answer to the `POST` closed the connection.
+    pub put: Option<(Url, http::Response<Bytes>)>,
+}
+
+/// Sends `POST post_url` (no body) with `headers` to open an upload session, then, on the same
+/// connection, `PUT`s the file range to the URL that `put_url` makes of the answer.
+///
+/// Why one connection: Linux sends segments of at most half the largest window the receiver
+/// has offered, and a receiver whose connection starts with a long body keeps its window small
+/// (distribution on Linux: 47 KiB segments, each a wake-up of the registry). After one request
+/// and answer the window grows and the segments are full (64 KiB): against distribution on two
+/// cores that took 5% off a 512 MiB push, and the registry spent 4% less CPU on it.
+pub fn post_then_put(
+    post_url: &Url,
+    headers: &HeaderMap,
+    put_url: impl FnOnce(&http::Response<Bytes>) -> Option<Url>,
+    body: &FileRange,
+    sent: impl Fn(u64),
+) -> io::Result<Opened> {
+    let mut stream = connect(post_url)?;
+    let post_head = head("POST", post_url, headers, "Content-Length: 0\r\n", false);
+    stream.write_all(&post_head)?;
+    let (post, reusable) = read_answer(&mut stream)?;
+    let put = match put_url(&post) {
+        Some(url) if reusable && url.origin() == post_url.origin() => {
+            let answer = put_over(&mut stream, &url, headers, body, sent)?;
+            Some((url, answer))
+        }
+        _ => None,
+    };
+    Ok(Opened { post, put })
+}
+
+fn put_over(
+    stream: &mut TcpStream,
+    url: &Url,
+    headers: &HeaderMap,
+    body: &FileRange,
+    sent: impl Fn(u64),
+) -> io::Result<http::Response<Bytes>> {
     let length = format!("Content-Length: {}\r\n", body.len);
-    stream.write_all(&head("PUT", url, headers, &length))?;
-    send_file(&stream, body, sent)?;
-    read_response(&mut stream)
+    stream.write_all(&head("PUT", url, headers, &length, true))?;
+    send_file(stream, body, sent)?;
+    read_response(stream)
 }
 
 /// Where a blob's bytes go as `get` receives them: reads land straight in the sink's buffer.
@@ -127,7 +175,7 @@ fn get_over<S: Sink>(
         0 => String::new(),
         _ => format!("Range: bytes={offset}-\r\n"),
     };
-    stream.write_all(&head("GET", url, headers, &range))?;
+    stream.write_all(&head("GET", url, headers, &range, true))?;
     let (response, first) = read_head(&mut stream)?;
     if !takes(&response, offset, len) {
         return Ok(Got::Declined(response));
@@ -197,8 +245,9 @@ fn connect(url: &Url) -> io::Result<TcpStream> {
     Err(last)
 }
 
-/// The request head: `extra` holds header lines of the request's own.
-fn head(method: &str, url: &Url, headers: &HeaderMap, extra: &str) -> Vec<u8> {
+/// The request head: `extra` holds header lines of the request's own; `close` asks the server
+/// to close the connection after its answer.
+fn head(method: &str, url: &Url, headers: &HeaderMap, extra: &str, close: bool) -> Vec<u8> {
     let host = match url.port() {
         Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
         None => url.host_str().unwrap_or_default().to_string(),
@@ -212,7 +261,10 @@ fn head(method: &str, url: &Url, headers: &HeaderMap, extra: &str) -> Vec<u8> {
         head.extend_from_slice(b"\r\n");
     }
     head.extend_from_slice(extra.as_bytes());
-    head.extend_from_slice(b"Connection: close\r\n\r\n");
+    if close {
+        head.extend_from_slice(b"Connection: close\r\n");
+    }
+    head.extend_from_slice(b"\r\n");
     head
 }
 
@@ -263,6 +315,12 @@ fn send_file(mut stream: &TcpStream, body: &FileRange, sent: impl Fn(u64)) -> io
 }
 
 fn read_response(stream: &mut impl Read) -> io::Result<http::Response<Bytes>> {
+    read_answer(stream).map(|(response, _)| response)
+}
+
+/// The response, and whether the connection may carry another request: an HTTP/1.1 answer
+/// that did not ask to close, whose body ended exactly where its length said.
+fn read_answer(stream: &mut impl Read) -> io::Result<(http::Response<Bytes>, bool)> {
     let (mut response, rest) = read_head(stream)?;
     let headers = response.headers();
     let chunked = headers
@@ -272,16 +330,25 @@ fn read_response(stream: &mut impl Read) -> io::Result<http::Response<Bytes>> {
     let length = headers
         .get(reqwest::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    let closes = headers
+        .get(reqwest::header::CONNECTION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case("close")));
     let no_body = matches!(response.status().as_u16(), 204 | 304);
-    let body = if no_body {
-        Vec::new()
+    let open = response.version() == http::Version::HTTP_11 && !closes;
+    let (body, reusable) = if no_body {
+        let reusable = open && rest.is_empty();
+        (Vec::new(), reusable)
     } else if chunked {
-        read_chunked(stream, rest)?
+        (read_chunked(stream, rest)?, false)
     } else {
-        read_until(stream, rest, length)?
+        let exact = length.is_some_and(|n| n <= MAX_BODY && rest.len() <= n);
+        let body = read_until(stream, rest, length)?;
+        let reusable = open && exact && Some(body.len()) == length;
+        (body, reusable)
     };
     *response.body_mut() = Bytes::from(body);
-    Ok(response)
+    Ok((response, reusable))
 }
 
 /// The response head (with an empty body) and the bytes read past it.
@@ -326,6 +393,10 @@ fn to_http(parsed: &httparse::Response) -> io::Result<http::Response<Bytes>> {
     let mut response = http::Response::new(Bytes::new());
     *response.status_mut() =
         http::StatusCode::from_u16(parsed.code.unwrap_or(0)).map_err(invalid)?;
+    *response.version_mut() = match parsed.version {
+        Some(1) => http::Version::HTTP_11,
+        _ => http::Version::HTTP_10,
+    };
     for header in parsed.headers.iter() {
         let name = HeaderName::from_bytes(header.name.as_bytes()).map_err(invalid)?;
         let value = HeaderValue::from_bytes(header.value).map_err(invalid)?;
@@ -402,6 +473,18 @@ mod tests {
 
     /// Serves one request: returns what arrived (head, body) and answers with `reply`.
     fn serve_once(reply: &'static [u8]) -> (Url, std::thread::JoinHandle<(String, Vec<u8>)>) {
+        let (url, server) = serve(vec![reply]);
+        (
+            url,
+            std::thread::spawn(move || server.join().unwrap().remove(0)),
+        )
+    }
+
+    /// Each request that arrived: its head and its body.
+    type Arrived = Vec<(String, Vec<u8>)>;
+
+    /// Serves requests on one connection, answering the n-th with `replies[n]`: what arrived.
+    fn serve(replies: Vec<&'static [u8]>) -> (Url, std::thread::JoinHandle<Arrived>) {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let url = Url::parse(&format!(
@@ -411,21 +494,28 @@ mod tests {
         let server = std::thread::spawn(move || {
             let (mut conn, _) = listener.accept().unwrap();
             let mut data = Vec::new();
-            while !data.windows(4).any(|w| w == b"\r\n\r\n") {
-                read_more(&mut conn, &mut data).unwrap();
+            let mut arrived = Vec::new();
+            for reply in replies {
+                while !data.windows(4).any(|w| w == b"\r\n\r\n") {
+                    if read_more(&mut conn, &mut data).unwrap() == 0 {
+                        return arrived;
+                    }
+                }
+                let end = data.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+                let head = String::from_utf8(data[..end].to_vec()).unwrap();
+                let length: usize = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("Content-Length: "))
+                    .map_or(0, |l| l.parse().unwrap());
+                let mut body = data.split_off(end);
+                while body.len() < length {
+                    assert!(read_more(&mut conn, &mut body).unwrap() > 0);
+                }
+                data = body.split_off(length);
+                conn.write_all(reply).unwrap();
+                arrived.push((head, body));
             }
-            let end = data.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
-            let head = String::from_utf8(data[..end].to_vec()).unwrap();
-            let length: usize = head
-                .lines()
-                .find_map(|l| l.strip_prefix("Content-Length: "))
-                .map_or(0, |l| l.parse().unwrap());
-            let mut body = data.split_off(end);
-            while body.len() < length {
-                assert!(read_more(&mut conn, &mut body).unwrap() > 0);
-            }
-            conn.write_all(reply).unwrap();
-            (head, body)
+            arrived
         });
         (url, server)
     }
@@ -470,6 +560,75 @@ mod tests {
         assert!(head.contains("Connection: close\r\n"), "{head}");
         assert_eq!(body, &bytes[1000..1000 + (2 << 20) + 5]);
         assert_eq!(sent.load(Ordering::Relaxed), (2 << 20) + 5);
+    }
+
+    /// `post_then_put` of a small file to a server answering the `POST` with `post_reply`
+    /// and anything after it with a 201: the outcome and what arrived.
+    fn post_then_put_answered(post_reply: &'static [u8]) -> (Opened, Arrived) {
+        let (file, _) = file_of(10);
+        let (url, server) = serve(vec![
+            post_reply,
+            b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n",
+        ]);
+        let range = FileRange {
+            path: file.path().to_path_buf(),
+            offset: 0,
+            len: 10,
+        };
+        let put_url = |post: &http::Response<Bytes>| {
+            let location = post.headers().get("location")?.to_str().ok()?;
+            let mut url = url.join(location).ok()?;
+            url.query_pairs_mut().append_pair("digest", "sha256:00");
+            Some(url)
+        };
+        let opened = post_then_put(&url, &HeaderMap::new(), put_url, &range, |_| {}).unwrap();
+        (opened, server.join().unwrap())
+    }
+
+    #[test]
+    fn the_session_is_opened_on_the_connection_that_carries_the_body() {
+        let (opened, arrived) = post_then_put_answered(
+            b"HTTP/1.1 202 Accepted\r\nLocation: /v2/r/blobs/uploads/s1?_state=x\r\nContent-Length: 0\r\n\r\n",
+        );
+        assert_eq!(opened.post.status(), 202);
+        let (url, answer) = opened.put.expect("the PUT was made");
+        assert_eq!(answer.status(), 201);
+        assert_eq!(url.path(), "/v2/r/blobs/uploads/s1");
+        assert_eq!(arrived.len(), 2, "both requests on one connection");
+        let (post, _) = &arrived[0];
+        assert!(
+            post.starts_with("POST /v2/r/blobs/uploads/abc?digest="),
+            "{post}"
+        );
+        assert!(post.contains("Content-Length: 0\r\n"), "{post}");
+        assert!(!post.contains("Connection: close"), "{post}");
+        let (put, body) = &arrived[1];
+        assert!(
+            put.starts_with("PUT /v2/r/blobs/uploads/s1?_state=x&digest=sha256%3A00 HTTP/1.1\r\n"),
+            "{put}"
+        );
+        assert!(put.contains("Connection: close\r\n"), "{put}");
+        assert_eq!(body.len(), 10);
+    }
+
+    #[test]
+    fn the_body_waits_for_a_connection_of_its_own_when_this_one_cannot_carry_it() {
+        for post_reply in [
+            // The registry closes the connection after its answer.
+            &b"HTTP/1.1 202 Accepted\r\nLocation: /v2/r/blobs/uploads/s1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"[..],
+            // HTTP/1.0 closes unless asked otherwise.
+            b"HTTP/1.0 202 Accepted\r\nLocation: /v2/r/blobs/uploads/s1\r\nContent-Length: 0\r\n\r\n",
+            // The session is on another origin.
+            b"HTTP/1.1 202 Accepted\r\nLocation: http://uploads.example/s1\r\nContent-Length: 0\r\n\r\n",
+            // No session: the answer is the caller's to explain.
+            b"HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\n{}",
+            // A body longer than its length says: the connection's state is unknown.
+            b"HTTP/1.1 202 Accepted\r\nLocation: /v2/r/blobs/uploads/s1\r\nContent-Length: 0\r\n\r\nextra",
+        ] {
+            let (opened, arrived) = post_then_put_answered(post_reply);
+            assert!(opened.put.is_none(), "{}", String::from_utf8_lossy(post_reply));
+            assert_eq!(arrived.len(), 1);
+        }
     }
 
     /// `put` of a small file to a server that answers `reply`.

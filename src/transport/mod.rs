@@ -211,20 +211,63 @@ impl Transport {
             eprintln!("> PUT {url} (body sent with sendfile)");
             log_headers('>', &headers);
         }
-        let host = self.registry.to_string();
-        let response =
-            tokio::task::spawn_blocking(move || blob_http::put(&url, &headers, &body, sent))
-                .await
-                .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
-                .map_err(|e| Error::Connect {
-                    host,
-                    reason: e.to_string(),
-                })?;
+        let response = self
+            .blocking(move || blob_http::put(&url, &headers, &body, sent))
+            .await?;
         let response = Response::from(response);
         if self.verbose {
             log_response(&response);
         }
         Ok(response)
+    }
+
+    /// `POST post_url` to open an upload session, and on the same connection the `PUT` that
+    /// `put_url` makes of its answer, the file as body (see `blob_http::post_then_put`). The
+    /// answers to both, the second `None` when that `PUT` was not made.
+    pub async fn post_then_put_file(
+        &self,
+        post_url: Url,
+        mut headers: HeaderMap,
+        put_url: impl FnOnce(&http::Response<bytes::Bytes>) -> Option<Url> + Send + 'static,
+        body: blob_http::FileRange,
+        sent: impl Fn(u64) + Send + 'static,
+    ) -> Result<(Response, Option<Response>), Error> {
+        headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+        if self.verbose {
+            eprintln!("> POST {post_url} (then the upload on the same connection)");
+            log_headers('>', &headers);
+        }
+        let opened = self
+            .blocking(move || blob_http::post_then_put(&post_url, &headers, put_url, &body, sent))
+            .await?;
+        let post = Response::from(opened.post);
+        if self.verbose {
+            log_response(&post);
+        }
+        let put = opened.put.map(|(url, answer)| {
+            let answer = Response::from(answer);
+            if self.verbose {
+                eprintln!("> PUT {url} (body sent with sendfile)");
+                log_response(&answer);
+            }
+            answer
+        });
+        Ok((post, put))
+    }
+
+    /// Runs a request of `blob_http` on a blocking thread; its failure is the connection's.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        request: impl FnOnce() -> std::io::Result<T> + Send + 'static,
+    ) -> Result<T, Error> {
+        let host = self.registry.to_string();
+        tokio::task::spawn_blocking(request)
+            .await
+            .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
+            .map_err(|e| Error::Connect {
+                host,
+                reason: e.to_string(),
+            })
     }
 
     /// `GET /v2/`, the API's version check, which also carries the auth challenge. A loopback
