@@ -365,9 +365,9 @@ pub async fn upload(
         Some(url) => (url, None),
         None if chunk_size.is_none() && blob.size > 0 => {
             match open_and_put(client, repository, blob, path, scopes, progress).await? {
-                Opened::Uploaded => return Ok(()),
-                Opened::Session(url) => (url, None),
-                Opened::NotHere => start(client, repository, scopes).await?,
+                Direct::Uploaded => return Ok(()),
+                Direct::Session(url) => (url, None),
+                Direct::Ordinary => start(client, repository, scopes).await?,
             }
         }
         None => start(client, repository, scopes).await?,
@@ -449,13 +449,13 @@ pub async fn upload(
 }
 
 /// What `open_and_put` achieved.
-enum Opened {
+enum Direct {
     /// The blob is in the registry.
     Uploaded,
-    /// A session is open, for the blob to go on a connection of its own.
+    /// A session is open; the blob goes on a connection of its own.
     Session(Url),
-    /// Nothing the ordinary way need know of.
-    NotHere,
+    /// Nothing: the ordinary way opens a session of its own.
+    Ordinary,
 }
 
 /// Over plain HTTP, opens the session and sends the whole blob on one connection, its body
@@ -467,10 +467,10 @@ async fn open_and_put(
     path: &Path,
     scopes: &[String],
     progress: &BlobProgress,
-) -> Result<Opened, Error> {
+) -> Result<Direct, Error> {
     let post_url = uploads_url(client, repository);
     if post_url.scheme() != "http" || !client.transport().direct_blob_http(&post_url) {
-        return Ok(Opened::NotHere);
+        return Ok(Direct::Ordinary);
     }
     let base = post_url.clone();
     let digest_of = blob.clone();
@@ -503,12 +503,12 @@ async fn open_and_put(
             check_status(status, &body, || {
                 format!("uploading {} to {repository}", blob.digest)
             })?;
-            Ok(Opened::Uploaded)
+            Ok(Direct::Uploaded)
         }
         Some((post, None)) if post.status() == StatusCode::ACCEPTED => {
-            Ok(location_in(&post_url, post.headers()).map_or(Opened::NotHere, Opened::Session))
+            Ok(location_in(&post_url, post.headers()).map_or(Direct::Ordinary, Direct::Session))
         }
-        _ => Ok(Opened::NotHere),
+        _ => Ok(Direct::Ordinary),
     }
 }
 
