@@ -1,24 +1,16 @@
 //! `regctl copy SOURCE TARGET`: prints the digest copied (one line per tag with --all-tags).
 
 use super::connection::connect;
+use super::flags::platforms;
 use crate::cli::CopyArgs;
-use crate::exit::UsageError;
-use crate::platform::Platform;
 use crate::reference::{Reference, Repository};
 use crate::registry::lists;
 use crate::transfer::copy::{copy, CopyOptions, Ends};
 
 pub async fn run(args: CopyArgs, verbose: bool) -> anyhow::Result<()> {
-    let platforms = if args.platform.is_empty() {
-        None
-    } else {
-        Some(
-            args.platform
-                .iter()
-                .map(|p| p.parse::<Platform>())
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| UsageError(e.to_string()))?,
-        )
+    let platforms = match args.platform.is_empty() {
+        true => None,
+        false => Some(platforms(&args.platform)?),
     };
     let options = CopyOptions {
         platforms,

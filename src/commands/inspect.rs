@@ -3,8 +3,8 @@
 use std::io::Write;
 
 use super::connection::connect;
+use super::flags::platforms;
 use crate::cli::InspectArgs;
-use crate::exit::UsageError;
 use crate::manifest::{Kind, Manifest};
 use crate::platform::Platform;
 use crate::reference::Reference;
@@ -12,12 +12,7 @@ use crate::registry::{manifests, Error};
 
 pub async fn run(args: InspectArgs, verbose: bool) -> anyhow::Result<()> {
     let reference = Reference::parse(&args.reference)?;
-    let platform = args
-        .platform
-        .as_deref()
-        .map(str::parse::<Platform>)
-        .transpose()
-        .map_err(|e| UsageError(e.to_string()))?;
+    let platform = platforms(&args.platform)?.pop();
     let client = connect(reference.registry(), &args.registry, verbose).await?;
     let repository = reference.repository();
     let scopes = [repository.scope("pull")];

@@ -7,6 +7,7 @@ mod containerd;
 mod copy;
 mod delete;
 mod digest;
+mod flags;
 mod images;
 mod inspect;
 mod load;

@@ -1,8 +1,8 @@
 //! `regctl pull REF`: prints the pulled digest on stdout.
 
 use super::connection::connect;
+use super::flags::platforms;
 use crate::cli::PullArgs;
-use crate::platform::Platform;
 use crate::reference::Reference;
 use crate::store::Store;
 use crate::transfer::pull::{pull, Platforms, PullOptions};
@@ -14,13 +14,7 @@ pub async fn run(args: PullArgs, verbose: bool) -> anyhow::Result<()> {
     } else if args.platform.is_empty() {
         Platforms::Host
     } else {
-        Platforms::These(
-            args.platform
-                .iter()
-                .map(|p| p.parse::<Platform>())
-                .collect::<Result<_, _>>()
-                .map_err(|e| crate::exit::UsageError(e.to_string()))?,
-        )
+        Platforms::These(platforms(&args.platform)?)
     };
     let store = Store::open(&Store::default_root(args.store.store.as_deref()))?;
     let client = connect(reference.registry(), &args.registry, verbose).await?;

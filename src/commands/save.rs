@@ -2,9 +2,9 @@
 
 use std::io::IsTerminal;
 
+use super::flags::platforms;
 use crate::cli::archive::SaveArgs;
 use crate::exit::UsageError;
-use crate::platform::Platform;
 use crate::reference::Reference;
 use crate::store::archive::{save, Format, SaveOptions, Target};
 use crate::store::Store;
@@ -15,12 +15,7 @@ pub fn run(args: SaveArgs) -> anyhow::Result<()> {
         .iter()
         .map(|r| Reference::parse(r))
         .collect::<Result<_, _>>()?;
-    let platform = args
-        .platform
-        .as_deref()
-        .map(str::parse::<Platform>)
-        .transpose()
-        .map_err(|e| UsageError(e.to_string()))?;
+    let platform = platforms(&args.platform)?.pop();
     if platform.is_some() && args.format == Format::Oci {
         return Err(UsageError(
             "--platform picks one image for a docker archive; an OCI archive keeps every platform the store has".into(),
