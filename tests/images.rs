@@ -131,6 +131,34 @@ fn pull_push_single_platform_and_retag_without_uploads() {
         .collect();
     assert_eq!(tokens.len(), 1, "{tokens:?}");
 
+    // A user who may not read where the blobs came from: the registry refuses the mounts, and
+    // the blobs are uploaded instead.
+    let outsider = unique("outsider");
+    bed.add_user(&outsider, "pw", &[("library", "pull,push")]);
+    ok(&home.login(&bed.token_registry, &outsider, "pw", &[]));
+    let elsewhere = format!("library/{}", unique("unmounted"));
+    let copied = format!("{}/{elsewhere}:v1", bed.token_registry);
+    ok(&home.run(&["tag", &reference, &copied, "--store", &store]));
+    let out = home.run(&["push", &copied, "--store", &store]);
+    ok(&out);
+    assert_eq!(stdout(&out).trim(), seeded.digest);
+    assert_eq!(
+        stderr(&out).matches("pushed").count(),
+        3,
+        "{}",
+        stderr(&out)
+    );
+    let uploads = bed.requests_matching(
+        &bed.token_registry,
+        &format!("/v2/{elsewhere}/blobs/uploads"),
+    );
+    assert_eq!(
+        uploads.iter().filter(|l| l.contains("mount=")).count(),
+        3,
+        "{uploads:?}"
+    );
+    ok(&home.run(&["rmi", &copied, "--store", &store]));
+
     // rmi drops the name; blobs stay while another name needs them, then go.
     ok(&home.run(&["rmi", &reference, "--store", &store]));
     assert_eq!(blob_files(&store), 4);
@@ -506,6 +534,29 @@ fn plain_http_blobs_take_blocking_threads_and_the_kernel_unless_a_proxy_is_set()
     ok(&out);
     assert!(!stderr(&out).contains("sendfile"), "{}", stderr(&out));
     assert_eq!(pushed_digest(&proxied), image.digest);
+
+    // In chunks, a PATCH breaks mid-body. The registry took part of it and would refuse the
+    // same PATCH again, so the blob starts over in a new session.
+    let breaking = proxy(support::proxy::Fault::DropRequestAfter(1 << 20), 1);
+    let chunked = format!("{}/{}:v1", breaking.addr, unique("sf-chunked"));
+    ok(&home.run(&["tag", &straight, &chunked, "--store", &store]));
+    let out = home.run(&[
+        "push",
+        &chunked,
+        "--store",
+        &store,
+        "--chunk-size",
+        "524288",
+        "-v",
+    ]);
+    ok(&out);
+    assert_eq!(breaking.fired(), 1);
+    assert!(
+        stderr(&out).contains("again in a new session"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(pushed_digest(&chunked), image.digest);
 }
 
 #[test]
@@ -637,7 +688,7 @@ fn malformed_references_and_missing_images() {
 }
 
 #[test]
-fn blob_redirects_to_another_host_never_carry_credentials() {
+fn requests_to_another_host_never_carry_credentials() {
     let redirector = support::liar::start_redirector();
     let home = Home::new();
     let store = home.dir.path().join("store").display().to_string();
@@ -647,12 +698,33 @@ fn blob_redirects_to_another_host_never_carry_credentials() {
         &format!("{}/redir:v1", redirector.addr),
         "--store",
         &store,
+        "-v",
     ]);
     ok(&out);
     assert_eq!(stdout(&out).trim(), redirector.manifest_digest);
+    // -v shows where the redirect went, not its signature.
+    assert!(
+        stderr(&out).contains("/bucket/layer?<redacted>"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("sig=abc"), "{}", stderr(&out));
     assert_eq!(
         redirector.served.load(std::sync::atomic::Ordering::SeqCst),
         1
+    );
+    assert_eq!(
+        redirector.leaked.load(std::sync::atomic::Ordering::SeqCst),
+        0
+    );
+
+    // A `Link` to the next page on another host is followed, without the credentials.
+    let out = home.run(&["tags", &format!("{}/redir", redirector.addr)]);
+    ok(&out);
+    assert_eq!(stdout(&out), "v1\nv2\n");
+    assert_eq!(
+        redirector.served.load(std::sync::atomic::Ordering::SeqCst),
+        2
     );
     assert_eq!(
         redirector.leaked.load(std::sync::atomic::Ordering::SeqCst),

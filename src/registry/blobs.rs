@@ -103,6 +103,14 @@ pub async fn fetch(
         let mut broken = None;
         while let Some(chunk) = body.next().await {
             match chunk {
+                Ok(bytes) if ingest.offset() + bytes.len() as u64 > blob.size => {
+                    // Whatever it is, it is not this blob: stop before the disk fills.
+                    return Err(Error::Unexpected {
+                        what: format!("blob {} of {repository}", blob.digest),
+                        status: status.as_u16(),
+                        detail: format!("the registry sent more than its {} bytes", blob.size),
+                    });
+                }
                 Ok(bytes) => {
                     ingest.write(&bytes)?;
                     progress.advance(bytes.len() as u64);
@@ -252,10 +260,17 @@ pub enum Mount {
     Mounted,
     /// The registry opened an upload session instead (cross-repository mount refused).
     Upload(Url),
+    /// The registry refused the request itself, typically because this credential may not
+    /// read `from`: the blob is uploaded the ordinary way.
+    Refused,
 }
 
 /// `POST …/blobs/uploads/?mount=&from=`: 201 means the blob is now in `repository` without a
-/// byte sent; 202 means upload it to the session returned.
+/// byte sent; 202 means upload it to the session returned. Sent once, and any other answer
+/// means upload: `from` is only where the store once pulled the blob, and this credential may
+/// not read it (a project made private since, another account). A token service grants
+/// what it can without an error, so a fresh token would be refused the same way, and the
+/// push token stays good.
 pub async fn mount(
     client: &Client,
     repository: &Repository,
@@ -267,22 +282,22 @@ pub async fn mount(
     url.query_pairs_mut()
         .append_pair("mount", &blob.digest.to_string())
         .append_pair("from", from);
-    let response = client
-        .send(scopes, |t| {
-            t.request(Method::POST, url.clone())
-                .header(CONTENT_LENGTH, "0")
-        })
-        .await?;
+    let request = client
+        .transport()
+        .request(Method::POST, url)
+        .header(CONTENT_LENGTH, "0");
+    let response = client.try_once(scopes, request).await?;
     match response.status() {
         StatusCode::CREATED => Ok(Mount::Mounted),
         StatusCode::ACCEPTED => Ok(Mount::Upload(location(&response)?)),
         status => {
-            let body = response.bytes().await.unwrap_or_default();
-            Err(status_error(
-                status,
-                &body,
-                format!("mounting {} from {from}", blob.digest),
-            ))
+            if client.transport().verbose() {
+                eprintln!(
+                    "mounting {} from {from}: {status}; uploading it",
+                    blob.digest
+                );
+            }
+            Ok(Mount::Refused)
         }
     }
 }
@@ -348,51 +363,101 @@ pub struct Upload<'a> {
 
 /// Uploads the file as `blob`: one streaming `PUT`, or `PATCH` chunks of `chunk_size` (raised
 /// to the registry's `OCI-Chunk-Min-Length`) and a closing `PUT`.
+///
+/// A request carrying bytes of the session that fails in a way worth another attempt is not
+/// made again there (see `Client::send_in_session`): the blob is looked for, since the registry
+/// may have committed it before its answer was lost, and otherwise sent again from a new
+/// session, within the retry budget.
 pub async fn upload(
     client: &Client,
     repository: &Repository,
     blob: &Blob,
-    upload: Upload<'_>,
+    mut upload: Upload<'_>,
     scopes: &[String],
     progress: &BlobProgress,
 ) -> Result<(), Error> {
-    let Upload {
-        path,
-        session,
-        chunk_size,
-    } = upload;
+    let mut session = upload.session.take();
+    let mut attempt = 0;
+    loop {
+        let lost = match upload_once(
+            client,
+            repository,
+            blob,
+            &upload,
+            session.take(),
+            scopes,
+            progress,
+        )
+        .await?
+        {
+            Sent::Done => return Ok(()),
+            Sent::SessionLost(e) => e,
+        };
+        attempt += 1;
+        if attempt >= retry::ATTEMPTS {
+            return Err(lost);
+        }
+        if client.transport().verbose() {
+            eprintln!("{lost}; sending {} again in a new session", blob.digest);
+        }
+        tokio::time::sleep(retry::delay(attempt - 1, None)).await;
+        if exists(client, repository, blob, scopes).await? {
+            return Ok(());
+        }
+    }
+}
+
+/// How one attempt at an upload ended, short of an error that ends the push.
+enum Sent {
+    Done,
+    /// A request in the session failed in a way worth another attempt, in a new session.
+    SessionLost(Error),
+}
+
+/// One attempt: in `session` when given (a mount answered with one), else in a new one.
+async fn upload_once(
+    client: &Client,
+    repository: &Repository,
+    blob: &Blob,
+    upload: &Upload<'_>,
+    session: Option<Url>,
+    scopes: &[String],
+    progress: &BlobProgress,
+) -> Result<Sent, Error> {
+    let path = upload.path;
+    let what = || format!("uploading {} to {repository}", blob.digest);
     let (mut session, min_chunk) = match session {
         Some(url) => (url, None),
-        None if chunk_size.is_none() && blob.size > 0 => {
+        None if upload.chunk_size.is_none() && blob.size > 0 => {
             match open_and_put(client, repository, blob, path, scopes, progress).await? {
-                Direct::Uploaded => return Ok(()),
+                Direct::Uploaded => return Ok(Sent::Done),
                 Direct::Session(url) => (url, None),
                 Direct::Ordinary => start(client, repository, scopes).await?,
             }
         }
         None => start(client, repository, scopes).await?,
     };
-    let chunk = chunk_size.map(|c| c.max(min_chunk.unwrap_or(0)).max(1));
+    let chunk = upload
+        .chunk_size
+        .map(|c| c.max(min_chunk.unwrap_or(0)).max(1));
     let mut offset = 0;
     if let Some(chunk) = chunk {
         while offset < blob.size {
             let len = chunk.min(blob.size - offset);
             let url = session.clone();
-            let response = client
-                .send(scopes, |t| {
+            let sent = client
+                .send_in_session(scopes, |t| {
                     t.request(Method::PATCH, url.clone())
                         .header(CONTENT_TYPE, "application/octet-stream")
                         .header(CONTENT_RANGE, format!("{offset}-{}", offset + len - 1))
                         .header(CONTENT_LENGTH, len)
                         .body(file_body(path, offset, len, progress))
                 })
-                .await?;
-            let status = response.status();
-            if status != StatusCode::ACCEPTED {
-                let body = response.bytes().await.unwrap_or_default();
-                let what = format!("uploading {} to {repository}", blob.digest);
-                return Err(status_error(status, &body, what));
-            }
+                .await;
+            let response = match answered(sent, StatusCode::ACCEPTED, &what).await? {
+                Ok(response) => response,
+                Err(lost) => return Ok(Sent::SessionLost(lost)),
+            };
             session = location(&response)?;
             offset += len;
         }
@@ -421,14 +486,12 @@ pub async fn upload(
         {
             let status = response.status();
             let body = response.bytes().await.unwrap_or_default();
-            return check_status(status, &body, || {
-                format!("uploading {} to {repository}", blob.digest)
-            });
+            return check_status(status, &body, what).map(|()| Sent::Done);
         }
         url = closing(start(client, repository, scopes).await?.0, blob);
     }
-    let response = client
-        .send(scopes, |t| {
+    let sent = client
+        .send_in_session(scopes, |t| {
             let request = t
                 .request(Method::PUT, url.clone())
                 .header(CONTENT_TYPE, "application/octet-stream")
@@ -439,13 +502,40 @@ pub async fn upload(
                 request
             }
         })
-        .await?;
+        .await;
+    Ok(match answered(sent, StatusCode::CREATED, &what).await? {
+        Ok(_) => Sent::Done,
+        Err(lost) => Sent::SessionLost(lost),
+    })
+}
+
+/// The answer to a request in an upload session when it is `expected` (or, for `201`, any
+/// success); `Err` inside when the session is lost to a failure worth another attempt: a
+/// broken connection, 5xx or 429, or a 404 for a session the registry no longer knows.
+async fn answered(
+    sent: Result<Response, Error>,
+    expected: StatusCode,
+    what: &dyn Fn() -> String,
+) -> Result<Result<Response, Error>, Error> {
+    let response = match sent {
+        Ok(response) => response,
+        Err(Error::Transport(e)) if crate::transport::Transport::is_transient(&e) => {
+            return Ok(Err(Error::Transport(e)))
+        }
+        Err(e) => return Err(e),
+    };
     let status = response.status();
+    let fits = status == expected || (expected == StatusCode::CREATED && status.is_success());
+    if fits {
+        return Ok(Ok(response));
+    }
     let body = response.bytes().await.unwrap_or_default();
-    check_status(status, &body, || {
-        format!("uploading {} to {repository}", blob.digest)
-    })?;
-    Ok(())
+    let error = status_error(status, &body, what());
+    if retry::retryable_status(status) || status == StatusCode::NOT_FOUND {
+        Ok(Err(error))
+    } else {
+        Err(error)
+    }
 }
 
 /// What `open_and_put` achieved.

@@ -57,18 +57,41 @@ impl Client {
         scopes: &[String],
         build: impl Fn(&Transport) -> RequestBuilder,
     ) -> Result<Response, Error> {
+        self.send_within(scopes, build, retry::ATTEMPTS).await
+    }
+
+    /// `send` for a request that carries bytes of an upload session (a `PATCH`, the closing
+    /// `PUT`). Made again only after a refused token, which the registry checks before it reads
+    /// a byte. After any other failure the registry may hold part of the body, or have
+    /// cancelled the session, and would refuse the same request there: the caller starts a
+    /// new session instead.
+    pub async fn send_in_session(
+        &self,
+        scopes: &[String],
+        build: impl Fn(&Transport) -> RequestBuilder,
+    ) -> Result<Response, Error> {
+        self.send_within(scopes, build, 1).await
+    }
+
+    async fn send_within(
+        &self,
+        scopes: &[String],
+        build: impl Fn(&Transport) -> RequestBuilder,
+        attempts: u32,
+    ) -> Result<Response, Error> {
         let mut reauthorized = false;
         loop {
-            let response = retry::run(self.transport.verbose(), is_transient, || async {
-                let mut request = build(&self.transport);
-                if let Some(value) = self.session.authorization(&self.transport, scopes).await? {
-                    request = request.header(AUTHORIZATION, value);
-                }
+            let response = retry::run(self.transport.verbose(), attempts, is_transient, || async {
+                let request = self.authorize(build(&self.transport), scopes).await?;
                 Ok(self.transport.send(request).await?)
             })
             .await?;
             match response.status() {
-                StatusCode::UNAUTHORIZED if !reauthorized => {
+                // Only the registry's own challenge counts: another host's could name a realm
+                // of its choosing.
+                StatusCode::UNAUTHORIZED
+                    if !reauthorized && self.transport.is_registry(response.url()) =>
+                {
                     reauthorized = true;
                     self.session.observe(&response);
                     self.session.invalidate(scopes).await;
@@ -87,10 +110,7 @@ impl Client {
         scopes: &[String],
         request: RequestBuilder,
     ) -> Result<Response, Error> {
-        let mut request = request;
-        if let Some(value) = self.session.authorization(&self.transport, scopes).await? {
-            request = request.header(AUTHORIZATION, value);
-        }
+        let request = self.authorize(request, scopes).await?;
         let response = self.transport.send(request).await?;
         match response.status() {
             StatusCode::UNAUTHORIZED => {
@@ -102,6 +122,41 @@ impl Client {
             StatusCode::FORBIDDEN => Err(self.refused(response, true).await),
             _ => Ok(response),
         }
+    }
+
+    /// Sends `request` once, authorized, and hands back whatever the registry answers: for an
+    /// attempt whose refusal the caller has a way around (a cross-repository mount).
+    pub async fn try_once(
+        &self,
+        scopes: &[String],
+        request: RequestBuilder,
+    ) -> Result<Response, Error> {
+        let request = self.authorize(request, scopes).await?;
+        Ok(self.transport.send(request).await?)
+    }
+
+    /// `request` with the authorization for `scopes` when it goes to the registry itself.
+    /// Credentials never go to another host or scheme, wherever a `Location` or a `Link`
+    /// points (containerd and go-containerregistry draw the same line).
+    async fn authorize(
+        &self,
+        request: RequestBuilder,
+        scopes: &[String],
+    ) -> Result<RequestBuilder, Error> {
+        let (http, request) = request.build_split();
+        let mut request = request.map_err(|e| crate::transport::Error::Client(e.to_string()))?;
+        if !self.transport.is_registry(request.url()) {
+            if self.transport.verbose() {
+                eprintln!(
+                    "{} is not on {}: sent without credentials",
+                    request.url().origin().ascii_serialization(),
+                    self.transport.registry()
+                );
+            }
+        } else if let Some(value) = self.session.authorization(&self.transport, scopes).await? {
+            request.headers_mut().insert(AUTHORIZATION, value);
+        }
+        Ok(RequestBuilder::from_parts(http, request))
     }
 
     /// `send_once` for a `PUT` whose body the kernel sends from a file (`Transport::put_file`).
@@ -270,6 +325,10 @@ fn is_transient(err: &Error) -> bool {
     match err {
         Error::Transport(e) | Error::Auth(crate::auth::Error::Transport(e)) => {
             Transport::is_transient(e)
+        }
+        // A token service restarting or shedding load, as registries themselves do.
+        Error::Auth(crate::auth::Error::TokenService { status, .. }) => {
+            StatusCode::from_u16(*status).is_ok_and(retry::retryable_status)
         }
         _ => false,
     }

@@ -2,7 +2,7 @@
 //! resolve a tag to a digest, and put.
 
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
-use reqwest::{Method, StatusCode};
+use reqwest::{Method, Response, StatusCode};
 
 use super::{Client, Error};
 use crate::auth::token::error_message;
@@ -18,6 +18,28 @@ fn url(client: &Client, repository: &Repository, reference: &str) -> reqwest::Ur
     client
         .transport()
         .url(&format!("v2/{}/manifests/{reference}", repository.path()))
+}
+
+/// The body, given up on as soon as it passes `MAX_MANIFEST`: an error page or a hostile server
+/// must not make us hold whatever it cares to send.
+async fn capped_body(mut response: Response, what: &dyn Fn() -> String) -> Result<Vec<u8>, Error> {
+    let status = response.status().as_u16();
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| Error::Unexpected {
+        what: format!("reading {}", what()),
+        status,
+        detail: e.to_string(),
+    })? {
+        if body.len() + chunk.len() > MAX_MANIFEST {
+            return Err(Error::Unexpected {
+                what: what(),
+                status,
+                detail: format!("more than {MAX_MANIFEST} bytes is too large for a manifest"),
+            });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// `GET` the manifest at `reference` (tag or digest). The bytes must hash to the digest asked
@@ -46,23 +68,10 @@ pub async fn get(
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let body = response.bytes().await.map_err(|e| Error::Unexpected {
-        what: format!("reading manifest {repository}:{reference}"),
-        status: status.as_u16(),
-        detail: e.to_string(),
-    })?;
-    check_status(status, &body, || {
-        format!("manifest {repository}:{reference}")
-    })?;
-    if body.len() > MAX_MANIFEST {
-        return Err(Error::Unexpected {
-            what: format!("manifest {repository}:{reference}"),
-            status: status.as_u16(),
-            detail: format!("{} bytes is too large for a manifest", body.len()),
-        });
-    }
-    let manifest =
-        Manifest::parse(body.to_vec(), content_type.as_deref()).map_err(Error::Manifest)?;
+    let what = || format!("manifest {repository}:{reference}");
+    let body = capped_body(response, &what).await?;
+    check_status(status, &body, what)?;
+    let manifest = Manifest::parse(body, content_type.as_deref()).map_err(Error::Manifest)?;
     let expected = reference
         .parse::<Digest>()
         .ok()

@@ -123,6 +123,7 @@ pub async fn copy(
                         return Ok(());
                     }
                     Mount::Upload(url) => session = Some(url),
+                    Mount::Refused => {}
                 }
             }
             stream_blob(

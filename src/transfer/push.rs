@@ -124,6 +124,7 @@ pub async fn push(
                         return Ok(());
                     }
                     Mount::Upload(url) => session = Some(url),
+                    Mount::Refused => {}
                 }
             }
             let path = store.blob_path(&blob.digest);

@@ -149,14 +149,20 @@ impl Transport {
         self.client.request(method, url)
     }
 
-    /// Whether a request to `url` may take the `blob_http` paths (`put_file` over plain HTTP
-    /// only, `get_into`): to the registry itself (an upload `Location` may name another host
-    /// or scheme, which the ordinary way handles), and no proxy that must see the request.
-    pub fn direct_blob_http(&self, url: &Url) -> bool {
+    /// Whether `url` is on the registry itself: the same scheme, host and port. An upload
+    /// `Location` or a `Link` may name another (a proxy's idea of our address, a storage
+    /// service).
+    pub fn is_registry(&self, url: &Url) -> bool {
         url.scheme() == self.base.scheme()
             && url.host_str() == self.base.host_str()
             && url.port_or_known_default() == self.base.port_or_known_default()
-            && !proxy_configured(url.scheme())
+    }
+
+    /// Whether a request to `url` may take the `blob_http` paths (`put_file` over plain HTTP
+    /// only, `get_into`): to the registry itself (the ordinary way handles any other), and no
+    /// proxy that must see the request.
+    pub fn direct_blob_http(&self, url: &Url) -> bool {
+        self.is_registry(url) && !proxy_configured(url.scheme())
     }
 
     /// `GET url` on a blocking thread, the `len` bytes from `offset` given to `sink` (see
@@ -292,9 +298,12 @@ impl Transport {
     }
 
     async fn ping_once(&self) -> Result<Response, Error> {
-        retry::run(self.verbose, Transport::is_transient, || {
-            self.send(self.request(Method::GET, self.url("v2/")))
-        })
+        retry::run(
+            self.verbose,
+            retry::ATTEMPTS,
+            Transport::is_transient,
+            || self.send(self.request(Method::GET, self.url("v2/"))),
+        )
         .await
     }
 
@@ -483,13 +492,18 @@ fn log_head(version: reqwest::Version, status: reqwest::StatusCode, headers: &He
 
 fn log_headers(direction: char, headers: &HeaderMap) {
     for (name, value) in headers {
+        let value = value.to_str().unwrap_or("<binary>");
         if is_secret_header(name) {
             eprintln!("{direction} {name}: <redacted>");
+        } else if name == reqwest::header::LOCATION {
+            // A redirect to object storage carries its signature in the query (S3's
+            // X-Amz-Signature, Docker Hub's CDN links): for the time it lasts, the blob's key.
+            let shown = value
+                .split_once('?')
+                .map_or(value.to_string(), |(path, _)| format!("{path}?<redacted>"));
+            eprintln!("{direction} {name}: {shown}");
         } else {
-            eprintln!(
-                "{direction} {name}: {}",
-                value.to_str().unwrap_or("<binary>")
-            );
+            eprintln!("{direction} {name}: {value}");
         }
     }
 }

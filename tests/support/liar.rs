@@ -1,7 +1,7 @@
 //! Registries that misbehave: one that lies about content (a layer whose bytes are not what
 //! the digest says, a tag whose manifest is not the digest it announces), and one that wants
-//! Basic auth and redirects blob downloads to "object storage" on another host, which records
-//! whether our credentials followed. Plain HTTP on loopback.
+//! Basic auth and sends blob downloads and its tag list's next page to another host, which
+//! records whether our credentials followed. Plain HTTP on loopback.
 
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -94,6 +94,9 @@ pub fn start_redirector() -> Redirector {
         if req.header("authorization").is_some() {
             l.fetch_add(1, Ordering::SeqCst);
         }
+        if req.path.starts_with("/v2/redir/tags/list") {
+            return Response::new("200 OK", r#"{"name":"redir","tags":["v2"]}"#);
+        }
         Response::new("200 OK", stored.clone())
     });
     let registry = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -119,6 +122,15 @@ pub fn start_redirector() -> Redirector {
                 "Location",
                 format!("http://localhost:{storage_port}/bucket/layer?sig=abc"),
             ),
+            // The next page of tags is on that other origin too.
+            p if p.starts_with("/v2/redir/tags/list") => {
+                Response::new("200 OK", r#"{"name":"redir","tags":["v1"]}"#).header(
+                    "Link",
+                    format!(
+                        "<http://localhost:{storage_port}/v2/redir/tags/list?last=v1>; rel=\"next\""
+                    ),
+                )
+            }
             _ => not_found(),
         }
     });
