@@ -356,6 +356,13 @@ fn bad_input_changes_nothing() {
         fs::write(&copy.config, text).unwrap();
         assert_refused(&copy, &configure(&copy, None, extra), text, expect);
     }
+    // A broken line that holds a credential is placed, not quoted.
+    let text = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"r\".auth]\npassword = \"hunter2-SECRET\n";
+    let copy = Copy::of("synthetic/dup-table-FATAL.toml");
+    fs::write(&copy.config, text).unwrap();
+    let out = configure(&copy, None, &[]);
+    assert_refused(&copy, &out, text, ":3:");
+    assert!(!stderr(&out).contains("hunter2"), "{}", stderr(&out));
 }
 
 #[test]
@@ -452,7 +459,10 @@ fn dry_run_prints_a_redacted_diff_and_changes_nothing() {
     ok(&out);
     let diff = stdout(&out);
     assert!(diff.contains("+      config_path = \""), "{diff}");
-    assert!(diff.contains("password = \"<redacted>\""), "{diff}");
+    assert!(
+        diff.contains("password = \"<redacted, changed>\""),
+        "{diff}"
+    );
     assert!(!diff.contains("Robot12345"), "{diff}");
     assert!(diff.contains("hosts.toml"), "{diff}");
     assert_eq!(copy.text(), before);

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use similar::TextDiff;
 
 use super::plan::{FileChange, Plan};
+use super::redact;
 use super::service::{Daemon, Restart};
 use super::Error;
 use crate::atomic_write::write_atomic;
@@ -366,104 +367,25 @@ fn diff(plan: &Plan) -> String {
         }
         let old = String::from_utf8_lossy(change.old.as_deref().unwrap_or_default());
         let new = String::from_utf8_lossy(change.new.as_deref().unwrap_or_default());
-        let text = TextDiff::from_lines(old.as_ref(), new.as_ref())
+        let Some((old, new)) = redact::pair(&old, &new) else {
+            out.push_str(&format!(
+                "--- {from}\n+++ {to}\n(not TOML: contents not shown)\n"
+            ));
+            continue;
+        };
+        let text = TextDiff::from_lines(&old, &new)
             .unified_diff()
             .context_radius(3)
             .header(&from, &to)
             .to_string();
-        for line in text.lines() {
-            out.push_str(&redact(line));
-            out.push('\n');
-        }
+        out.push_str(&text);
     }
     out
-}
-
-/// Replaces the string values of `password`, `identitytoken` and `auth` keys on one line.
-fn redact(line: &str) -> String {
-    const SECRET_KEYS: [&str; 3] = ["password", "identitytoken", "auth"];
-    let bytes = line.as_bytes();
-    let mut out = String::with_capacity(line.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let key = SECRET_KEYS.iter().find(|k| {
-            line[i..].starts_with(*k)
-                && (i == 0
-                    || matches!(
-                        bytes[i - 1],
-                        b' ' | b'\t' | b'.' | b'{' | b',' | b'+' | b'-'
-                    ))
-        });
-        let Some(key) = key else {
-            let c = line[i..].chars().next().expect("in bounds");
-            out.push(c);
-            i += c.len_utf8();
-            continue;
-        };
-        let after_key = i + key.len();
-        let rest = &line[after_key..];
-        let trimmed = rest.trim_start();
-        let Some(value) = trimmed.strip_prefix('=').map(str::trim_start) else {
-            out.push_str(key);
-            i = after_key;
-            continue;
-        };
-        let quote = match value.chars().next() {
-            Some(q @ ('"' | '\'')) => q,
-            _ => {
-                out.push_str(key);
-                i = after_key;
-                continue;
-            }
-        };
-        let start = line.len() - value.len();
-        let end = closing_quote(&value[1..], quote).map(|e| start + 1 + e);
-        out.push_str(&line[i..start]);
-        out.push(quote);
-        out.push_str("<redacted>");
-        out.push(quote);
-        i = end.map_or(line.len(), |e| e + 1);
-    }
-    out
-}
-
-fn closing_quote(s: &str, quote: char) -> Option<usize> {
-    let mut escaped = false;
-    for (i, c) in s.char_indices() {
-        match c {
-            '\\' if quote == '"' && !escaped => escaped = true,
-            c if c == quote && !escaped => return Some(i),
-            _ => escaped = false,
-        }
-    }
-    None
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn secrets_never_reach_a_diff() {
-        assert_eq!(
-            redact(r#"+  password = "s3\"cret"  # x"#),
-            r#"+  password = "<redacted>"  # x"#
-        );
-        assert_eq!(
-            redact(r#" auth = { username = "u", password = 'p' }"#),
-            r#" auth = { username = "u", password = '<redacted>' }"#
-        );
-        assert_eq!(
-            redact(r#"-auth.identitytoken="t""#),
-            r#"-auth.identitytoken="<redacted>""#
-        );
-        assert_eq!(redact(r#"+auth = "dTpw""#), r#"+auth = "<redacted>""#);
-        assert_eq!(redact("[a.auth]"), "[a.auth]");
-        assert_eq!(
-            redact(r#"username = "password""#),
-            r#"username = "password""#
-        );
-    }
 
     #[test]
     fn backup_names_round_trip() {

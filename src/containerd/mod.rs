@@ -11,6 +11,7 @@ pub mod check;
 pub mod config;
 pub mod hosts;
 pub mod plan;
+mod redact;
 pub mod service;
 pub mod show;
 mod toml_path;

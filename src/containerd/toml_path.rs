@@ -11,7 +11,8 @@ use toml_edit::{DocumentMut, InlineTable, Item, Table, Value};
 
 use super::Error;
 
-/// Parses `text` (the contents of `path`); an error names the line, column and the line itself.
+/// Parses `text` (the contents of `path`); an error names the line, column and the line itself,
+/// unless that line may hold a credential (a broken line can hide its key from any parser).
 pub fn parse(path: &Path, text: &str) -> Result<DocumentMut, Error> {
     text.parse().map_err(|e: toml_edit::TomlError| {
         let offset = e.span().map_or(0, |s| s.start).min(text.len());
@@ -25,11 +26,21 @@ pub fn parse(path: &Path, text: &str) -> Result<DocumentMut, Error> {
             .chars()
             .take(80)
             .collect();
+        let message = e.message().trim().replace('\n', "; ");
+        let lowered = source.to_ascii_lowercase();
+        let secret = ["pass", "auth", "token", "secret", "key", "header"]
+            .iter()
+            .any(|word| lowered.contains(word))
+            || !text.lines().nth(line - 1).unwrap_or_default().contains('=');
         Error::Parse {
             path: path.to_path_buf(),
             line,
             column: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
-            message: format!("{} at `{source}`", e.message().trim().replace('\n', "; ")),
+            message: if secret {
+                message
+            } else {
+                format!("{message} at `{source}`")
+            },
         }
     })
 }
