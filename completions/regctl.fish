@@ -190,7 +190,7 @@ complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_see
 complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from configure" -l config -d 'containerd\'s config file' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from configure" -l hosts-dir -d 'Directory of the hosts.toml files [default: config_path from the config, else certs.d next to it]' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from configure" -l restart-command -d 'Command (run by sh -c) that restarts containerd [default: systemctl restart containerd, else service containerd restart]' -r
-complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from configure" -l address -d 'containerd\'s socket, for the health check after a restart' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from configure" -l address -d 'containerd\'s socket, for the health check after a restart [default: config.toml\'s [grpc] address, else /run/containerd/containerd.sock]' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from configure" -l timeout -d 'Seconds to wait for the restart and for containerd to come back healthy' -r
 complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from configure" -l password-stdin -d 'Read the password for --username from stdin'
 complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from configure" -l no-auth -d 'Configure no credentials (and remove any set for the registry)'
@@ -208,7 +208,7 @@ complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_see
 complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from remove" -l config -d 'containerd\'s config file' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from remove" -l hosts-dir -d 'Directory of the hosts.toml files [default: config_path from the config, else certs.d next to it]' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from remove" -l restart-command -d 'Command (run by sh -c) that restarts containerd [default: systemctl restart containerd, else service containerd restart]' -r
-complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from remove" -l address -d 'containerd\'s socket, for the health check after a restart' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from remove" -l address -d 'containerd\'s socket, for the health check after a restart [default: config.toml\'s [grpc] address, else /run/containerd/containerd.sock]' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from remove" -l timeout -d 'Seconds to wait for the restart and for containerd to come back healthy' -r
 complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from remove" -l dry-run -d 'Print a unified diff of every file that would change, and change nothing'
 complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from remove" -l no-restart -d 'Write the files but do not restart containerd'
@@ -217,7 +217,7 @@ complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_see
 complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from rollback" -l config -d 'containerd\'s config file' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from rollback" -l hosts-dir -d 'Directory of the hosts.toml files [default: config_path from the config, else certs.d next to it]' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from rollback" -l restart-command -d 'Command (run by sh -c) that restarts containerd [default: systemctl restart containerd, else service containerd restart]' -r
-complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from rollback" -l address -d 'containerd\'s socket, for the health check after a restart' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from rollback" -l address -d 'containerd\'s socket, for the health check after a restart [default: config.toml\'s [grpc] address, else /run/containerd/containerd.sock]' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from rollback" -l timeout -d 'Seconds to wait for the restart and for containerd to come back healthy' -r
 complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from rollback" -l dry-run -d 'Print a unified diff of every file that would change, and change nothing'
 complete -c regctl -n "__fish_regctl_using_subcommand containerd; and __fish_seen_subcommand_from rollback" -l no-restart -d 'Write the files but do not restart containerd'

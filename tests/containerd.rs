@@ -44,11 +44,11 @@ fn regctl(home: &Home, daemon: &Daemon, args: &[&str], stdin: Option<&str>) -> O
     common::run(&mut cmd, stdin)
 }
 
-/// The same without a restart command: regctl chooses one.
+/// The same without a restart command: regctl chooses one. No `--address`: the test config
+/// names the daemon's socket in `[grpc]`, and regctl's health check must find it there.
 fn on_daemon(home: &Home, daemon: &Daemon, args: &[&str]) -> std::process::Command {
     let mut cmd = home.command(args);
     cmd.args(["--config", daemon.config.to_str().unwrap()])
-        .args(["--address", daemon.socket.to_str().unwrap()])
         .args(["--timeout", "60"])
         .env("PATH", daemon.release.path_env());
     cmd

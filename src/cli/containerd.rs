@@ -59,13 +59,9 @@ pub struct ChangeArgs {
     /// Command (run by sh -c) that restarts containerd [default: systemctl restart containerd, else service containerd restart]
     #[arg(long, value_name = "CMD")]
     pub restart_command: Option<String>,
-    /// containerd's socket, for the health check after a restart
-    #[arg(
-        long,
-        value_name = "SOCKET",
-        default_value = "/run/containerd/containerd.sock"
-    )]
-    pub address: PathBuf,
+    /// containerd's socket, for the health check after a restart [default: config.toml's [grpc] address, else /run/containerd/containerd.sock]
+    #[arg(long, value_name = "SOCKET")]
+    pub address: Option<PathBuf>,
     /// Seconds to wait for the restart and for containerd to come back healthy
     #[arg(long, value_name = "SECS", default_value_t = 30)]
     pub timeout: u64,

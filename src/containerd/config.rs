@@ -215,6 +215,14 @@ impl ConfigFile {
             .map(str::to_string)
     }
 
+    /// `[grpc] address`: the socket containerd listens on when the file moves it.
+    pub fn grpc_address(&self) -> Option<PathBuf> {
+        toml_path::get(self.doc.as_item(), &["grpc", "address"])
+            .and_then(Item::as_str)
+            .filter(|a| !a.is_empty())
+            .map(PathBuf::from)
+    }
+
     /// `mirrors.<host>.endpoint`, in file order.
     pub fn mirrors(&self) -> Vec<(String, Vec<String>)> {
         self.host_entries("mirrors")

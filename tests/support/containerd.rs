@@ -98,6 +98,7 @@ impl Release {
         if self.major >= 2 {
             format!(
                 "version = 3\n\n\
+                 [grpc]\n  address = '{d}/containerd.sock'\n\n\
                  [plugins.'io.containerd.internal.v1.opt']\n  path = '{d}/opt'\n\n\
                  [plugins.'io.containerd.nri.v1.nri']\n  disable = true\n\n\
                  [plugins.'io.containerd.cri.v1.images']\n  snapshotter = 'native'\n\n\
@@ -115,6 +116,7 @@ impl Release {
         } else {
             format!(
                 "version = 2\n\n\
+                 [grpc]\n  address = \"{d}/containerd.sock\"\n\n\
                  [plugins.\"io.containerd.internal.v1.opt\"]\n  path = \"{d}/opt\"\n\n\
                  [plugins.\"io.containerd.grpc.v1.cri\"]\n  stream_server_address = \"127.0.0.1\"\n\n\
                  [plugins.\"io.containerd.grpc.v1.cri\".containerd]\n  snapshotter = \"native\"\n\n\
