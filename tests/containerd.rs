@@ -406,6 +406,20 @@ fn basic_auth_registry_serves_cri_pulls() {
 }
 
 #[test]
+fn a_loopback_plain_http_registry_configured_without_flags_still_serves_pulls() {
+    let bed = support::bed();
+    let image = bed
+        .push_image(&bed.plain_registry, "ctrd-plain", "v1", None)
+        .reference;
+    on_each_release(|daemon, v| {
+        let home = Home::new();
+        let args = ["containerd", "configure", &bed.plain_registry];
+        ok(&regctl(&home, daemon, &args, None));
+        daemon.pulls(&image, v);
+    });
+}
+
+#[test]
 fn cri_that_was_failing_before_does_not_count_against_the_change() {
     let bed = support::bed();
     // As kind's config outside kind: a base runtime spec that is not there fails CRI's runtime.

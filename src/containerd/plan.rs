@@ -49,6 +49,22 @@ pub struct Request {
     pub hosts_dir: Option<PathBuf>,
 }
 
+impl Request {
+    /// Whether REGISTRY's own endpoint is plain HTTP when none is given: with --plain-http,
+    /// and for a loopback registry asked for no TLS at all, which containerd reaches over
+    /// HTTP when nothing configures it (as our legacy mode writes it too). Writing https://
+    /// there would stop the pulls of a local plain-HTTP registry the moment it gets a
+    /// credential.
+    fn default_plain_http(&self) -> bool {
+        let tls = &self.tls;
+        tls.plain_http
+            || (self.registry.is_loopback()
+                && !tls.insecure
+                && tls.ca_file.is_none()
+                && tls.client.is_none())
+    }
+}
+
 /// One file's new contents (`None`: delete it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileChange {
@@ -251,7 +267,7 @@ pub fn configure(
     let endpoints = if request.endpoints.is_empty() {
         vec![Endpoint::default_for(
             &request.registry,
-            request.tls.plain_http,
+            request.default_plain_http(),
         )]
     } else {
         request
@@ -394,7 +410,7 @@ fn hosts_mode(b: &mut Builder, request: &Request, endpoints: &[Endpoint]) -> Res
     };
     let server = match &request.mirror_of {
         Some(upstream) => Endpoint::default_for(upstream, false).url,
-        None => Endpoint::default_for(&request.registry, request.tls.plain_http).url,
+        None => Endpoint::default_for(&request.registry, request.default_plain_http()).url,
     };
     let file = b.hosts_file(dir.join(hosts::FILE_NAME))?;
     file.set_server(&server)?;
