@@ -3,13 +3,16 @@
 use std::fs;
 use std::io::{self, Write};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Replaces `path` with `contents`: a temp file in the same directory, fsync, rename.
 ///
 /// An existing file keeps its mode and owner; a new file gets `new_mode`. The directory is
-/// created (0700) when missing, since our own config directories may not exist yet.
+/// created (0700) when missing, since our own config directories may not exist yet. A
+/// symlink stays a symlink: the file it points at is the one replaced (config management
+/// often links /etc/containerd/config.toml to the file it owns).
 pub fn write_atomic(path: &Path, contents: &[u8], new_mode: u32) -> io::Result<()> {
+    let path = &link_target(path)?;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -43,9 +46,58 @@ pub fn write_atomic(path: &Path, contents: &[u8], new_mode: u32) -> io::Result<(
     Ok(())
 }
 
+/// Where `path` leads through symlinks, even to a file not there yet.
+fn link_target(path: &Path) -> io::Result<PathBuf> {
+    let mut path = path.to_path_buf();
+    // As the kernel does, give up on a chain this long (a loop).
+    for _ in 0..40 {
+        match fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let target = fs::read_link(&path)?;
+                path = match path.parent() {
+                    Some(dir) if target.is_relative() => dir.join(target),
+                    _ => target,
+                };
+            }
+            _ => return Ok(path),
+        }
+    }
+    Err(io::Error::other(format!(
+        "{}: too many levels of symbolic links",
+        path.display()
+    )))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_symlink_stays_and_its_target_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("managed/config.toml");
+        write_atomic(&real, b"old", 0o644).unwrap();
+        let link = dir.path().join("config.toml");
+        std::os::unix::fs::symlink("managed/config.toml", &link).unwrap();
+        write_atomic(&link, b"new", 0o600).unwrap();
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read(&real).unwrap(), b"new");
+        assert_eq!(
+            fs::metadata(&real).unwrap().permissions().mode() & 0o777,
+            0o644
+        );
+        // A link to a file not there yet creates that file.
+        let dangling = dir.path().join("hosts.toml");
+        std::os::unix::fs::symlink("managed/hosts.toml", &dangling).unwrap();
+        write_atomic(&dangling, b"h", 0o644).unwrap();
+        assert_eq!(
+            fs::read(dir.path().join("managed/hosts.toml")).unwrap(),
+            b"h"
+        );
+    }
 
     #[test]
     fn new_file_gets_mode_and_existing_keeps_its_own() {

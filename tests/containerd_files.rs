@@ -452,6 +452,38 @@ fn an_unreachable_restart_restores_the_file() {
 }
 
 #[test]
+fn a_symlinked_config_stays_a_link_and_its_target_changes() {
+    let copy = Copy::of("default-1.6.20.toml");
+    let original = copy.text();
+    let managed = copy.dir.path().join("managed.toml");
+    fs::rename(&copy.config, &managed).unwrap();
+    std::os::unix::fs::symlink("managed.toml", &copy.config).unwrap();
+    ok(&configure(&copy, None, &[]));
+    assert!(fs::symlink_metadata(&copy.config)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let text = fs::read_to_string(&managed).unwrap();
+    assert!(text.contains("certs.d"), "{text}");
+    ok(&regctl(
+        None,
+        &[
+            "containerd",
+            "rollback",
+            "--config",
+            copy.config.to_str().unwrap(),
+            "--no-restart",
+        ],
+        None,
+    ));
+    assert!(fs::symlink_metadata(&copy.config)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(fs::read_to_string(&managed).unwrap(), original);
+}
+
+#[test]
 fn dry_run_prints_a_redacted_diff_and_changes_nothing() {
     let copy = Copy::of("default-1.6.20.toml");
     let before = copy.text();
