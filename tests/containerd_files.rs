@@ -452,6 +452,28 @@ fn an_unreachable_restart_restores_the_file() {
 }
 
 #[test]
+fn an_existing_host_colon_port_directory_is_the_one_edited() {
+    // containerd reads `host_port_`, else `host:port`: a new `host_port_` beside the user's
+    // `host:port` would silently take its place.
+    let copy = Copy::of("default-1.6.20.toml");
+    let dir = copy.dir.path().join("certs.d/127.0.0.1:5000");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(
+        dir.join("hosts.toml"),
+        "server = \"https://127.0.0.1:5000\"\n\n[host.\"https://cache.internal\"]\n  capabilities = [\"pull\", \"resolve\"]\n",
+    )
+    .unwrap();
+    ok(&configure(&copy, None, &[]));
+    assert!(!copy.dir.path().join("certs.d/127.0.0.1_5000_").exists());
+    let hosts = fs::read_to_string(dir.join("hosts.toml")).unwrap();
+    assert!(
+        hosts.contains("[host.\"https://cache.internal\"]"),
+        "{hosts}"
+    );
+    assert!(hosts.contains("ca = "), "{hosts}");
+}
+
+#[test]
 fn a_symlinked_config_stays_a_link_and_its_target_changes() {
     let copy = Copy::of("default-1.6.20.toml");
     let original = copy.text();

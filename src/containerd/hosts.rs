@@ -20,6 +20,20 @@ pub fn dir_name(host: &str) -> String {
     }
 }
 
+/// The directory under `root` that holds `host`'s hosts.toml: the one containerd reads, which
+/// is the first that exists of `host_port_` and `host:port` (then `_default`, which is not
+/// `host`'s own), else `host_port_` for a new one. Writing `host_port_` beside an existing
+/// `host:port` would silently replace the user's configuration with ours.
+pub fn dir_in(root: &Path, host: &str) -> PathBuf {
+    let safe = root.join(dir_name(host));
+    let literal = root.join(host);
+    if !safe.is_dir() && literal.is_dir() {
+        literal
+    } else {
+        safe
+    }
+}
+
 /// One `[host."URL"]` entry as regctl writes it. Other keys of the entry (e.g. `header`) are
 /// the user's and stay as they are.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -396,7 +396,7 @@ fn hosts_mode(b: &mut Builder, request: &Request, endpoints: &[Endpoint]) -> Res
             String::new(),
         ),
     };
-    let dir = root.join(hosts::dir_name(upstream.name()));
+    let dir = hosts::dir_in(&root, upstream.name());
     let ca = match &request.tls.ca_file {
         Some(src) => Some(b.copy(src, dir.join(format!("{prefix}ca.crt")), 0o644)?),
         None => None,
@@ -435,11 +435,11 @@ fn move_legacy_entries(b: &mut Builder, root: &Path) -> Result<(), Error> {
     let tls_of = |host: &str| tls.iter().find(|(h, _)| h == host).map(|(_, t)| t.clone());
     for (host, endpoints) in b.config.mirrors() {
         let dir = if host == "*" {
-            "_default".to_string()
+            root.join("_default")
         } else {
-            hosts::dir_name(&host)
+            hosts::dir_in(root, &host)
         };
-        let path = root.join(dir).join(hosts::FILE_NAME);
+        let path = dir.join(hosts::FILE_NAME);
         if path.exists() {
             b.notes.push(format!(
                 "dropped the legacy mirrors of {host}: {} already configures it, and containerd ignores `mirrors` once `config_path` is set",
@@ -467,7 +467,7 @@ fn move_legacy_entries(b: &mut Builder, root: &Path) -> Result<(), Error> {
         b.config.remove_mirror(&host);
     }
     for (host, tls) in &tls {
-        let path = root.join(hosts::dir_name(host)).join(hosts::FILE_NAME);
+        let path = hosts::dir_in(root, host).join(hosts::FILE_NAME);
         if !path.exists() && !b.hosts.contains_key(&path) {
             let endpoint = Endpoint::parse(&format!("https://{host}"))?;
             let file = b.hosts_file(path.clone())?;
@@ -559,7 +559,7 @@ pub fn remove(
     roots.extend(hosts_dir.map(Path::to_path_buf));
     let mut deletions = Vec::new();
     for root in roots {
-        let dir = root.join(hosts::dir_name(registry.name()));
+        let dir = hosts::dir_in(&root, registry.name());
         let entries = std::fs::read_dir(&dir).into_iter().flatten().flatten();
         // hosts.toml and the files `configure` copies next to it (a mirror's are prefixed).
         let ours = |name: &str| {
