@@ -566,11 +566,9 @@ fn show_remove_and_rollback() {
     );
     ok(&out);
     assert!(!copy.text().contains("127.0.0.1:5000"), "{}", copy.text());
-    assert!(!copy
-        .dir
-        .path()
-        .join("certs.d/127.0.0.1_5000_/hosts.toml")
-        .exists());
+    // Not even the folder stays: containerd would read it instead of `_default`.
+    let folder = copy.dir.path().join("certs.d/127.0.0.1_5000_");
+    assert!(!folder.exists(), "{:?}", copy.files());
 
     // Rollback undoes the removal; a second rollback undoes the rollback.
     let rollback = || {
@@ -592,6 +590,7 @@ fn show_remove_and_rollback() {
         .exists());
     rollback();
     assert!(!copy.text().contains("127.0.0.1:5000"));
+    assert!(!folder.exists(), "{:?}", copy.files());
     let _ = original;
 }
 

@@ -1,4 +1,4 @@
-//! Carrying out a [`Plan`]: an exclusive lock, a diff, a timestamped backup beside each file,
+//! Carrying out a [`Plan`]: an exclusive lock, a diff, a timestamped backup of each file,
 //! atomic writes; then, when config.toml changed, a restart and a health check, and the old
 //! files put back (and containerd restarted on them) when it does not come back healthy.
 
@@ -18,6 +18,9 @@ use crate::atomic_write::write_atomic;
 /// Marks this run's backups: `config.toml.regctl-20261127T070102.123456Z.bak`, or `….absent`
 /// for a file the run created.
 const BACKUP_TAG: &str = ".regctl-";
+
+/// Holds the backups of files in a registry's folder, beside the folders (see `backup_dir`).
+const BACKUP_DIR: &str = ".regctl-backups";
 
 /// Backups kept per file: older ones go once a run has succeeded, so that repeated runs do not
 /// pile files up in /etc/containerd. `rollback` can step back this many runs.
@@ -90,7 +93,7 @@ pub fn apply(plan: &Plan, options: &Options) -> Result<Outcome, Error> {
     let stamp = timestamp();
     let mut backups = Vec::new();
     for change in &plan.changes {
-        match backup(change, &stamp) {
+        match backup(change, &plan.config, &stamp) {
             Ok(path) => backups.push(path),
             Err(e) => {
                 remove_files(&backups);
@@ -113,7 +116,7 @@ pub fn apply(plan: &Plan, options: &Options) -> Result<Outcome, Error> {
     let files: Vec<PathBuf> = plan.changes.iter().map(|c| c.path.clone()).collect();
     let (Some((restart, daemon)), Some(before)) = (restart, before) else {
         remove_files(&plan.consumed);
-        prune_backups(&files);
+        prune_backups(&files, &plan.config);
         return Ok(Outcome::Written {
             files,
             restarted: false,
@@ -143,7 +146,7 @@ pub fn apply(plan: &Plan, options: &Options) -> Result<Outcome, Error> {
     }
     // Only now: a rollback that failed must still find the backups it was rolling back to.
     remove_files(&plan.consumed);
-    prune_backups(&files);
+    prune_backups(&files, &plan.config);
     Ok(Outcome::Written {
         files,
         restarted: true,
@@ -155,7 +158,15 @@ fn write(path: &Path, contents: Option<&[u8]>, mode: u32, private: bool) -> Resu
     let Some(contents) = contents else {
         return match std::fs::remove_file(path) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(context())(e)),
-            _ => Ok(()),
+            _ => {
+                // A registry's folder left empty goes too: containerd reads an existing folder
+                // as that registry's (no hosts.toml: defaults) instead of `_default`. Only an
+                // empty directory can be removed, so nothing of the user's goes with it.
+                if let Some(dir) = path.parent() {
+                    let _ = std::fs::remove_dir(dir);
+                }
+                Ok(())
+            }
         };
     };
     if private && path.exists() {
@@ -206,22 +217,36 @@ fn remove_files(paths: &[PathBuf]) {
     }
 }
 
+/// Where the backups of `file` go. config.toml's sit beside it. Every other file sits in a
+/// folder of its own (a registry's, under certs.d), and its backups go to
+/// `.regctl-backups/<folder>/` beside the folders: kept in the folder, they would keep it there
+/// after a rollback or a `remove` took the files, and containerd reads an existing folder as
+/// the registry's instead of `_default`. containerd never reads `.regctl-backups` (no host name
+/// starts with a dot).
+fn backup_dir(file: &Path, config: &Path) -> PathBuf {
+    let parent = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    match (file == config, parent.parent(), parent.file_name()) {
+        (false, Some(above), Some(folder)) => above.join(BACKUP_DIR).join(folder),
+        _ => parent.to_path_buf(),
+    }
+}
+
 /// Removes all but the newest `KEEP_BACKUPS` backups of each of `files`. Best effort: a backup
 /// that cannot be removed now is removed by a later run.
-fn prune_backups(files: &[PathBuf]) {
+fn prune_backups(files: &[PathBuf], config: &Path) {
     for file in files {
-        let dir = match file.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let Ok(entries) = std::fs::read_dir(dir) else {
+        let dir = backup_dir(file, config);
+        let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
         };
         let mut backups: Vec<(String, PathBuf)> = entries
             .filter_map(|e| e.ok())
             .filter_map(|e| {
                 let (original, stamp, _) = parse_backup(&e.path())?;
-                (original.file_name() == file.file_name()).then(|| (stamp, e.path()))
+                (original == *file).then(|| (stamp, e.path()))
             })
             .collect();
         backups.sort_by(|a, b| b.0.cmp(&a.0));
@@ -234,7 +259,7 @@ fn prune_backups(files: &[PathBuf]) {
     }
 }
 
-fn backup(change: &FileChange, stamp: &str) -> Result<PathBuf, Error> {
+fn backup(change: &FileChange, config: &Path, stamp: &str) -> Result<PathBuf, Error> {
     let name = change
         .path
         .file_name()
@@ -244,9 +269,7 @@ fn backup(change: &FileChange, stamp: &str) -> Result<PathBuf, Error> {
         Some(old) => ("bak", old.as_slice()),
         None => ("absent", &[][..]),
     };
-    let path = change
-        .path
-        .with_file_name(format!("{name}{BACKUP_TAG}{stamp}.{suffix}"));
+    let path = backup_dir(&change.path, config).join(format!("{name}{BACKUP_TAG}{stamp}.{suffix}"));
     // Backups of config.toml may hold credentials: only root reads them.
     write_atomic(&path, contents, 0o600)
         .map_err(Error::io(format!("writing the backup {}", path.display())))?;
@@ -277,7 +300,15 @@ fn parse_backup(path: &Path) -> Option<(PathBuf, String, bool)> {
         None => (rest.strip_suffix(".absent")?, true),
     };
     let valid = stamp.len() == 23 && stamp.ends_with('Z') && stamp.as_bytes()[8] == b'T';
-    valid.then(|| (path.with_file_name(original), stamp.to_string(), absent))
+    // In `.regctl-backups/<folder>/`: the file was in `<folder>` beside it.
+    let folder = path.parent()?;
+    let original = match folder.parent() {
+        Some(store) if store.file_name().is_some_and(|n| n == BACKUP_DIR) => {
+            store.parent()?.join(folder.file_name()?).join(original)
+        }
+        _ => path.with_file_name(original),
+    };
+    valid.then(|| (original, stamp.to_string(), absent))
 }
 
 /// The plan that puts back the newest run's backups: config.toml's, and those in the hosts
@@ -298,8 +329,11 @@ pub fn rollback_plan(config: &Path, hosts_dirs: &[PathBuf]) -> Result<Plan, Erro
         );
     }
     for root in hosts_dirs {
-        for dir in siblings(root).into_iter().filter(|d| d.is_dir()) {
-            candidates.extend(siblings(&dir));
+        // Backups inside the registries' folders are from earlier builds of regctl.
+        for dir in [root.clone(), root.join(BACKUP_DIR)] {
+            for folder in siblings(&dir).into_iter().filter(|d| d.is_dir()) {
+                candidates.extend(siblings(&folder));
+            }
         }
     }
     let backups: Vec<(PathBuf, PathBuf, String, bool)> = candidates
@@ -399,6 +433,17 @@ mod tests {
         let a = p.with_file_name(format!("config.toml{BACKUP_TAG}{stamp}.absent"));
         assert!(parse_backup(&a).unwrap().2);
         assert!(parse_backup(Path::new("/x/config.toml.regctl-nope.bak")).is_none());
+
+        // A registry's hosts.toml is backed up beside its folder, and found again from there.
+        let hosts = Path::new("/etc/containerd/certs.d/r_5000_/hosts.toml");
+        let dir = backup_dir(hosts, p);
+        assert_eq!(
+            dir,
+            Path::new("/etc/containerd/certs.d/.regctl-backups/r_5000_")
+        );
+        let b = dir.join(format!("hosts.toml{BACKUP_TAG}{stamp}.absent"));
+        assert_eq!(parse_backup(&b), Some((hosts.to_path_buf(), stamp, true)));
+        assert_eq!(backup_dir(p, p), Path::new("/etc/containerd"));
     }
 
     #[test]
@@ -476,7 +521,7 @@ mod tests {
         for name in others {
             std::fs::write(dir.path().join(name), "").unwrap();
         }
-        prune_backups(std::slice::from_ref(&config));
+        prune_backups(std::slice::from_ref(&config), &config);
         let mut left: Vec<String> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
