@@ -231,6 +231,40 @@ fn containerd_2_fixtures_are_configured_with_the_rest_untouched() {
 }
 
 #[test]
+fn a_file_without_version_is_edited_as_containerd_2_reads_it() {
+    // containerd 2.x reads a file without `version` as version 3: plugins.cri.registry means
+    // nothing there, io.containerd.cri.v1.images is what counts.
+    let Some(release) = Release::v2() else { return };
+    let copy = Copy::of("k3s-v1-template-rendered.toml");
+    let out = configure(&copy, Some(&release), &[]);
+    ok(&out);
+    assert!(
+        stderr(&out).contains("reads a file without `version` as version 3"),
+        "{}",
+        stderr(&out)
+    );
+    let dump = std::process::Command::new(release.bin_dir.join("containerd"))
+        .arg("--config")
+        .arg(&copy.config)
+        .args(["config", "dump"])
+        .output()
+        .unwrap();
+    let effective: toml::Table = toml::from_str(&String::from_utf8_lossy(&dump.stdout)).unwrap();
+    let registry = &effective["plugins"]["io.containerd.cri.v1.images"]["registry"];
+    let certs = copy.dir.path().join("certs.d").display().to_string();
+    assert_eq!(
+        registry["config_path"].as_str(),
+        Some(certs.as_str()),
+        "{registry}"
+    );
+    assert_eq!(
+        registry["configs"]["127.0.0.1:5000"]["auth"]["username"].as_str(),
+        Some("robot$ci"),
+        "{registry}"
+    );
+}
+
+#[test]
 fn legacy_entries_move_to_hosts_toml_where_config_path_would_break_them() {
     let copy = Copy::of("k3s-v1-template-rendered.toml");
     ok(&configure(&copy, None, &[]));

@@ -38,6 +38,9 @@ pub struct ConfigFile {
     /// The bytes on disk; `None` when there is no file yet.
     pub original: Option<String>,
     pub version: i64,
+    /// The version the installed containerd reads the file as: 3 for a file without `version`
+    /// on containerd 2.x, else `version`.
+    pub read_as: i64,
     doc: DocumentMut,
     /// The document as toml_edit renders it before any edit.
     untouched: String,
@@ -88,12 +91,20 @@ impl ConfigFile {
                 format!("config version {version} needs containerd 2.0 or later, and the installed containerd is {d}"),
             ));
         }
+        // containerd 2.x reads a file without `version` as version 3 (verified on 2.1.9: its
+        // `plugins.cri.registry` is ignored with a warning, `io.containerd.cri.v1.images` is read).
+        let read_as = if version == 1 && daemon.is_some_and(|d| d.major >= 2) {
+            3
+        } else {
+            version
+        };
         let registry =
-            registry_table(&doc, version, daemon).map_err(|r| Error::refused(path, r))?;
+            registry_table(&doc, read_as, daemon).map_err(|r| Error::refused(path, r))?;
         let config = ConfigFile {
             path: path.to_path_buf(),
             original,
             version,
+            read_as,
             untouched: doc.to_string(),
             doc,
             registry,
@@ -161,6 +172,22 @@ impl ConfigFile {
             })
             .collect::<Vec<_>>()
             .join(".")
+    }
+
+    /// Why the file is edited as another version than it says, for the user.
+    pub fn read_as_note(&self) -> Option<String> {
+        (self.read_as != self.version).then(|| {
+            let ignored = if toml_path::get(self.doc.as_item(), &["plugins", "cri", "registry"]).is_some() {
+                "; its plugins.cri.registry settings have no effect there"
+            } else {
+                ""
+            };
+            format!(
+                "{}: the installed containerd 2.x reads a file without `version` as version 3{ignored}; the registry settings go to {}",
+                self.path.display(),
+                self.registry_table_name()
+            )
+        })
     }
 
     /// `disabled_plugins` names the CRI plugin (as docker's containerd.io package does).
@@ -484,7 +511,7 @@ impl ConfigFile {
                 problem: "`mirrors` cannot be set when `config_path` is provided (CRI would fail to load)".into(),
             });
         }
-        let tls_counts = daemon.is_none_or(|d| !d.ignores_legacy_tls()) && self.version < 3;
+        let tls_counts = daemon.is_none_or(|d| !d.ignores_legacy_tls()) && self.read_as < 3;
         if let Some((host, _)) = self.legacy_tls().first().filter(|_| tls_counts) {
             return Err(Error::Invalid {
                 path: self.path.clone(),

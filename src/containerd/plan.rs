@@ -300,6 +300,7 @@ pub fn configure(
         m => m,
     };
     let mut b = Builder::new(config, daemon);
+    b.notes.extend(b.config.read_as_note());
     check_drop_ins(&mut b)?;
     match mode {
         Mode::Legacy => legacy(&mut b, request, &endpoints)?,
@@ -518,7 +519,7 @@ fn legacy(b: &mut Builder, request: &Request, endpoints: &[Endpoint]) -> Result<
         cert_file: tls.client.as_ref().map(|(c, _)| absolute(c)).transpose()?,
         key_file: tls.client.as_ref().map(|(_, k)| absolute(k)).transpose()?,
     };
-    let ignores_tls = b.daemon.is_some_and(|d| d.ignores_legacy_tls()) || b.config.version >= 3;
+    let ignores_tls = b.daemon.is_some_and(|d| d.ignores_legacy_tls()) || b.config.read_as >= 3;
     if legacy_tls != LegacyTls::default() && ignores_tls {
         return Err(Error::Unsupported(
             "--mode legacy: containerd 2.x ignores `configs.<host>.tls`; use --mode hosts".into(),
