@@ -289,6 +289,24 @@ fn legacy_entries_move_to_hosts_toml_where_config_path_would_break_them() {
 }
 
 #[test]
+fn legacy_mirror_endpoints_without_a_scheme_move_as_containerd_reads_them() {
+    let copy = Copy::of("default-1.6.20.toml");
+    let text = copy.text().replace(
+        "[plugins.\"io.containerd.grpc.v1.cri\".registry.mirrors]\n",
+        "[plugins.\"io.containerd.grpc.v1.cri\".registry.mirrors]\n        [plugins.\"io.containerd.grpc.v1.cri\".registry.mirrors.\"docker.io\"]\n          endpoint = [\"mirror.internal:5000\", \"localhost:5001\"]\n",
+    );
+    assert!(text.contains("mirror.internal"), "the fixture changed");
+    fs::write(&copy.config, &text).unwrap();
+    ok(&configure(&copy, None, &[]));
+    let hub = fs::read_to_string(copy.dir.path().join("certs.d/docker.io/hosts.toml")).unwrap();
+    assert!(
+        hub.contains("[host.\"https://mirror.internal:5000\"]"),
+        "{hub}"
+    );
+    assert!(hub.contains("[host.\"http://localhost:5001\"]"), "{hub}");
+}
+
+#[test]
 fn dotted_and_inline_tables_stay_in_their_style() {
     let copy = Copy::of("synthetic/v2-dotted-and-inline.toml");
     ok(&configure(&copy, None, &["--insecure"]));

@@ -250,12 +250,15 @@ impl ConfigFile {
             .map(PathBuf::from)
     }
 
-    /// `mirrors.<host>.endpoint`, in file order.
+    /// `mirrors.<host>.endpoint`, in file order, as CRI reads them (see `with_default_scheme`).
     pub fn mirrors(&self) -> Vec<(String, Vec<String>)> {
         self.host_entries("mirrors")
             .into_iter()
             .map(|host| {
-                let endpoints = string_list(self.get(&["mirrors", &host, "endpoint"]));
+                let endpoints = string_list(self.get(&["mirrors", &host, "endpoint"]))
+                    .iter()
+                    .map(|e| with_default_scheme(e))
+                    .collect();
                 (host, endpoints)
             })
             .collect()
@@ -563,6 +566,21 @@ pub fn legacy_endpoint(host: &str) -> Option<String> {
         "https"
     };
     Some(format!("{scheme}://{}", registry.api_host()))
+}
+
+/// A legacy endpoint as CRI reads it: one without a scheme is https, or http for a loopback
+/// host (containerd's `addDefaultScheme`), so `mirror.internal:5000` is a valid endpoint.
+fn with_default_scheme(endpoint: &str) -> String {
+    if endpoint.contains("://") {
+        return endpoint.to_string();
+    }
+    let host = endpoint.split('/').next().unwrap_or_default();
+    let scheme = if Registry::parse(host).is_ok_and(|r| r.is_loopback()) {
+        "http"
+    } else {
+        "https"
+    };
+    format!("{scheme}://{endpoint}")
 }
 
 /// The strings of an array of strings (others, and anything but an array, are left out).
