@@ -526,6 +526,34 @@ fn an_existing_host_colon_port_directory_is_the_one_edited() {
 }
 
 #[test]
+fn a_config_in_a_directory_not_there_yet_is_created() {
+    // containerd from a tarball: no /etc/containerd at all.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("etc/containerd/config.toml");
+    let args = |extra: &'static str| {
+        let mut args = vec![
+            "containerd".to_string(),
+            "configure".into(),
+            "127.0.0.1:5000".into(),
+            "--config".into(),
+            config.display().to_string(),
+            "--no-restart".into(),
+        ];
+        args.extend((!extra.is_empty()).then(|| extra.to_string()));
+        args
+    };
+    let dry = args("--dry-run");
+    let dry: Vec<&str> = dry.iter().map(String::as_str).collect();
+    ok(&regctl(None, &dry, None));
+    assert!(!dir.path().join("etc").exists());
+    let real = args("");
+    let real: Vec<&str> = real.iter().map(String::as_str).collect();
+    ok(&regctl(None, &real, None));
+    assert!(fs::read_to_string(&config).unwrap().contains("config_path"));
+    assert_eq!(common::mode(config.parent().unwrap()), 0o755);
+}
+
+#[test]
 fn a_symlinked_config_stays_a_link_and_its_target_changes() {
     let copy = Copy::of("default-1.6.20.toml");
     let original = copy.text();

@@ -61,7 +61,7 @@ fn configure(args: ConfigureArgs) -> anyhow::Result<()> {
         },
         hosts_dir: args.files.hosts_dir,
     };
-    let _lock = apply::lock(&args.files.config)?;
+    let _lock = apply::lock(&args.files.config, !args.change.dry_run)?;
     let installed = Installed::find();
     let daemon = installed.as_ref().and_then(|i| i.version);
     let config = ConfigFile::load(&args.files.config, daemon)?;
@@ -118,7 +118,8 @@ fn show(args: ShowArgs) -> anyhow::Result<()> {
 
 fn remove(args: RemoveArgs) -> anyhow::Result<()> {
     let registry = Registry::parse(&args.registry)?;
-    let _lock = apply::lock(&args.files.config)?;
+    // Nothing to remove where there is no directory yet.
+    let _lock = apply::lock(&args.files.config, false)?;
     let installed = Installed::find();
     let config = ConfigFile::load(
         &args.files.config,
@@ -134,7 +135,7 @@ fn remove(args: RemoveArgs) -> anyhow::Result<()> {
 /// config.toml broken by hand): so neither parsing nor checks stand in the way.
 fn rollback(args: RollbackArgs) -> anyhow::Result<()> {
     let config = &args.files.config;
-    let _lock = apply::lock(config)?;
+    let _lock = apply::lock(config, false)?;
     let installed = Installed::find();
     let mut hosts_dirs: Vec<PathBuf> = args.files.hosts_dir.iter().cloned().collect();
     if let Ok(parsed) = ConfigFile::load(config, None) {

@@ -28,23 +28,37 @@ const KEEP_BACKUPS: usize = 10;
 
 /// Held while a command reads, plans and writes; released on drop.
 pub struct Lock {
-    _dir: File,
+    _dir: Option<File>,
 }
 
 /// Takes the exclusive lock on config.toml's directory (a lock on the file itself would be
 /// lost when the file is replaced by rename). Waits up to 10 s for another run to finish.
-pub fn lock(config: &Path) -> Result<Lock, Error> {
+///
+/// A directory not there yet (containerd installed from a tarball has no /etc/containerd) is
+/// created, 0755 as packages make it, when `will_write`; otherwise there is nothing to guard.
+pub fn lock(config: &Path, will_write: bool) -> Result<Lock, Error> {
     let dir = match config.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
+    if !dir.exists() {
+        if !will_write {
+            return Ok(Lock { _dir: None });
+        }
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o755)
+            .create(dir)
+            .map_err(Error::io(format!("creating {}", dir.display())))?;
+    }
     let file = File::open(dir).map_err(Error::io(format!("opening {}", dir.display())))?;
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         // SAFETY: flock on a descriptor we own for as long as `file` lives.
         let r = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
         if r == 0 {
-            return Ok(Lock { _dir: file });
+            return Ok(Lock { _dir: Some(file) });
         }
         let err = std::io::Error::last_os_error();
         if err.raw_os_error() != Some(libc::EWOULDBLOCK) {
