@@ -53,7 +53,7 @@ fn dump(containerd: &Path, config: &Path, text: &str) -> Result<(), Error> {
     let output =
         run_with_timeout(&mut command, Duration::from_secs(30)).map_err(|e| Error::Io {
             context: format!("running {} config dump", containerd.display()),
-            source: e,
+            cause: e,
         })?;
     if output.status.success() {
         return Ok(());

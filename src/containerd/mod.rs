@@ -48,11 +48,11 @@ pub enum Error {
     /// What the user asked for cannot be done with this file or this containerd.
     #[error("{0}")]
     Unsupported(String),
-    #[error("{context}: {source}")]
+    // Not a `#[source]`: `{:#}` would print the cause twice.
+    #[error("{context}: {cause}")]
     Io {
         context: String,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("another regctl is changing {0}; try again once it has finished")]
     Locked(PathBuf),
@@ -82,7 +82,10 @@ impl Error {
 
     pub(crate) fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> Error {
         let context = context.into();
-        move |source| Error::Io { context, source }
+        move |source| Error::Io {
+            context,
+            cause: source,
+        }
     }
 
     pub(crate) fn refused(path: &Path, reason: impl Into<String>) -> Error {

@@ -38,7 +38,7 @@ pub fn collect(store: &Store, lock: &Lock) -> Result<u64, Error> {
     let dir = store.root().join("blobs/sha256");
     let entries = std::fs::read_dir(&dir).map_err(|source| Error::Io {
         path: dir.clone(),
-        source,
+        cause: source,
     })?;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -49,7 +49,7 @@ pub fn collect(store: &Store, lock: &Lock) -> Result<u64, Error> {
             freed += entry.metadata().map(|m| m.len()).unwrap_or(0);
             std::fs::remove_file(entry.path()).map_err(|source| Error::Io {
                 path: entry.path(),
-                source,
+                cause: source,
             })?;
         }
     }

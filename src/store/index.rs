@@ -30,7 +30,7 @@ impl Index {
     pub fn load(path: &Path) -> Result<Self, Error> {
         let bytes = std::fs::read(path).map_err(|source| Error::Io {
             path: path.to_path_buf(),
-            source,
+            cause: source,
         })?;
         let doc = serde_json::from_slice(&bytes).map_err(|e| Error::NotALayout {
             path: path.to_path_buf(),

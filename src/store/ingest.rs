@@ -50,7 +50,7 @@ impl Ingest {
     ) -> Result<Self, Error> {
         let io_err = |source| Error::Io {
             path: partial.clone(),
-            source,
+            cause: source,
         };
         let mut file = loop {
             let file = File::options()
@@ -137,7 +137,7 @@ impl Ingest {
             .and_then(|_| self.file.seek(SeekFrom::Start(0)).map(|_| ()))
             .map_err(|source| Error::Io {
                 path: self.partial.clone(),
-                source,
+                cause: source,
             })?;
         self.hasher = Hasher::default();
         self.len = 0;
@@ -161,7 +161,7 @@ impl Ingest {
         if let Some(writer) = self.direct.take() {
             self.hasher = writer.finish().map_err(|source| Error::Io {
                 path: self.partial.clone(),
-                source,
+                cause: source,
             })?;
         }
         Ok(())
@@ -171,7 +171,7 @@ impl Ingest {
         self.count(bytes.len())?;
         let io_err = |source| Error::Io {
             path: self.partial.clone(),
-            source,
+            cause: source,
         };
         if let Some(writer) = &mut self.direct {
             return writer.write(bytes).map_err(io_err);
@@ -218,7 +218,7 @@ impl Ingest {
         match &mut self.direct {
             Some(writer) => writer.filled(n).map_err(|source| Error::Io {
                 path: self.partial.clone(),
-                source,
+                cause: source,
             }),
             None => {
                 let scratch = std::mem::take(&mut self.scratch);
@@ -235,7 +235,7 @@ impl Ingest {
         self.verify()?;
         let io_err = |source| Error::Io {
             path: self.partial.clone(),
-            source,
+            cause: source,
         };
         self.file.sync_data().map_err(io_err)?;
         fs::rename(&self.partial, &self.target).map_err(io_err)?;

@@ -26,8 +26,10 @@ pub use ingest::Ingest;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("image store {}: {source}", path.display())]
-    Io { path: PathBuf, source: io::Error },
+    // Not `source`: thiserror would make it the error's source too, and `{:#}` would print it
+    // twice.
+    #[error("image store {}: {cause}", path.display())]
+    Io { path: PathBuf, cause: io::Error },
     #[error("{}: not an OCI image layout ({reason})", path.display())]
     NotALayout { path: PathBuf, reason: String },
     #[error("blob {digest} failed verification: {reason}; nothing was added to the store")]
@@ -57,7 +59,7 @@ impl Error {
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> Error + '_ {
     move |source| Error::Io {
         path: path.to_path_buf(),
-        source,
+        cause: source,
     }
 }
 

@@ -53,6 +53,9 @@ impl Sources {
     pub fn save(&self, store: &Store, _lock: &Lock) -> Result<(), Error> {
         let path = store.sources_path();
         let bytes = serde_json::to_vec(&self.map).expect("a map serialises");
-        write_atomic(&path, &bytes, 0o644).map_err(|source| Error::Io { path, source })
+        write_atomic(&path, &bytes, 0o644).map_err(|source| Error::Io {
+            path,
+            cause: source,
+        })
     }
 }

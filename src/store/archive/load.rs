@@ -57,7 +57,10 @@ pub fn load(store: &Store, from: &Target) -> Result<Vec<Loaded>, Error> {
 /// The file has no name, so nothing is left behind whatever happens.
 fn spool(store: &Store, name: &str) -> Result<File, Error> {
     let dir = store.private("ingest");
-    let mut file = tempfile::tempfile_in(&dir).map_err(|source| Error::Io { path: dir, source })?;
+    let mut file = tempfile::tempfile_in(&dir).map_err(|source| Error::Io {
+        path: dir,
+        cause: source,
+    })?;
     io::copy(&mut io::stdin().lock(), &mut file).map_err(|e| archive_error(name, e))?;
     Ok(file)
 }
