@@ -43,8 +43,9 @@ fn configure(args: ConfigureArgs) -> anyhow::Result<()> {
     let mirror_of = args.mirror_of.as_deref().map(Registry::parse).transpose()?;
     let settings = Config::load()?;
     let tls = tls_options(&args.registry_args, &settings.host(&registry));
+    let (auth, auth_note) = auth_change(&args, &settings, &registry)?;
     let request = Request {
-        auth: auth_change(&args, &settings, &registry)?,
+        auth,
         registry,
         mirror_of,
         endpoints: args.endpoints,
@@ -66,19 +67,21 @@ fn configure(args: ConfigureArgs) -> anyhow::Result<()> {
     let daemon = installed.as_ref().and_then(|i| i.version);
     let config = ConfigFile::load(&args.files.config, daemon)?;
     config.check_editable()?;
-    let plan = plan::configure(config, daemon, &request)?;
+    let mut plan = plan::configure(config, daemon, &request)?;
+    plan.notes.extend(auth_note);
     check::candidate(&plan, installed.as_ref())?;
     finish(&plan, &args.change, installed.as_ref())
 }
 
-/// `--no-auth`, `--username` + `--password-stdin`, else what `regctl login` stored.
+/// `--no-auth`, `--username` + `--password-stdin`, else what `regctl login` stored; with a note
+/// for the user when there is nothing stored (printed with the plan's, so not before an error).
 fn auth_change(
     args: &ConfigureArgs,
     settings: &Config,
     registry: &Registry,
-) -> anyhow::Result<AuthChange> {
+) -> anyhow::Result<(AuthChange, Option<String>)> {
     if args.no_auth {
-        return Ok(AuthChange::Remove);
+        return Ok((AuthChange::Remove, None));
     }
     if let Some(username) = &args.username {
         let mut password = String::new();
@@ -89,19 +92,20 @@ fn auth_change(
         if password.is_empty() {
             return Err(UsageError("the password read from stdin is empty".into()).into());
         }
-        return Ok(AuthChange::Set(Credential {
+        let credential = Credential {
             username: username.clone(),
             secret: Secret::Password(password.to_string()),
-        }));
+        };
+        return Ok((AuthChange::Set(credential), None));
     }
     let stored =
         Credentials::open(args.registry_args.auth_file.as_deref())?.get(settings, registry)?;
     Ok(match stored {
-        Some(credential) => AuthChange::Set(credential),
-        None => {
-            eprintln!("No credential stored for {registry} (see `regctl login {registry}`): credentials already in config.toml are left as they are.");
-            AuthChange::Keep
-        }
+        Some(credential) => (AuthChange::Set(credential), None),
+        None => (
+            AuthChange::Keep,
+            Some(format!("No credential stored for {registry} (see `regctl login {registry}`): credentials already in config.toml are left as they are.")),
+        ),
     })
 }
 
