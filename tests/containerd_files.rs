@@ -523,6 +523,21 @@ fn an_existing_host_colon_port_directory_is_the_one_edited() {
         "{hosts}"
     );
     assert!(hosts.contains("ca = "), "{hosts}");
+
+    // With both folders there, `show` says which one containerd passes over.
+    let other = copy.dir.path().join("certs.d/127.0.0.1_5000_");
+    fs::create_dir_all(&other).unwrap();
+    fs::write(
+        other.join("hosts.toml"),
+        "[host.\"https://127.0.0.1:5000\"]\n",
+    )
+    .unwrap();
+    let report = show_json(copy.config.to_str().unwrap());
+    let problems = report["problems"].to_string();
+    assert!(
+        problems.contains("127.0.0.1:5000/hosts.toml is not read"),
+        "{problems}"
+    );
 }
 
 #[test]

@@ -121,6 +121,15 @@ fn from_hosts_dir(
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let host = host_of_dir(&name);
+        let read = hosts::dir_in(root, &host);
+        if read != dir {
+            problems.push(format!(
+                "{} is not read: containerd reads {} for {host}",
+                path.display(),
+                read.display()
+            ));
+            continue;
+        }
         let mut endpoints: Vec<EndpointView> = file
             .host_urls()
             .into_iter()
