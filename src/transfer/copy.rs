@@ -176,8 +176,9 @@ async fn put_manifests(
     .await
 }
 
-/// Streams one blob from source to target. A connection lost on either side starts the blob
-/// over (a stream cannot be rewound), within the retry budget.
+/// Streams one blob from source to target. A connection lost on either side, or a 5xx or 429
+/// from the target, starts the blob over in a new session (a stream cannot be rewound), within
+/// the retry budget.
 async fn stream_blob(
     ends: &Ends<'_>,
     from: &Reference,
@@ -201,14 +202,21 @@ async fn stream_blob(
             target_scopes,
         )
         .await;
-        match result {
-            Err(Error::Transport(ref e))
-                if Transport::is_transient(e) && attempt + 1 < retry::ATTEMPTS =>
-            {
-                tokio::time::sleep(retry::delay(attempt, None)).await;
-                attempt += 1;
+        let again = match &result {
+            Err(Error::Transport(e)) => Transport::is_transient(e),
+            Err(Error::Unexpected { status, .. }) => {
+                reqwest::StatusCode::from_u16(*status).is_ok_and(retry::retryable_status)
             }
-            other => return other,
+            _ => false,
+        };
+        if !again || attempt + 1 >= retry::ATTEMPTS {
+            return result;
+        }
+        tokio::time::sleep(retry::delay(attempt, None)).await;
+        attempt += 1;
+        // The registry may have committed the blob before its answer was lost.
+        if blobs::exists(ends.target, to.repository(), blob, target_scopes).await? {
+            return Ok(());
         }
     }
 }
