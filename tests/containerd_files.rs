@@ -545,25 +545,18 @@ fn a_config_in_a_directory_not_there_yet_is_created() {
     // containerd from a tarball: no /etc/containerd at all.
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("etc/containerd/config.toml");
-    let args = |extra: &'static str| {
-        let mut args = vec![
-            "containerd".to_string(),
-            "configure".into(),
-            "127.0.0.1:5000".into(),
-            "--config".into(),
-            config.display().to_string(),
-            "--no-restart".into(),
-        ];
-        args.extend((!extra.is_empty()).then(|| extra.to_string()));
-        args
-    };
-    let dry = args("--dry-run");
-    let dry: Vec<&str> = dry.iter().map(String::as_str).collect();
-    ok(&regctl(None, &dry, None));
+    let config_arg = config.display().to_string();
+    let args = [
+        "containerd",
+        "configure",
+        "127.0.0.1:5000",
+        "--config",
+        &config_arg,
+        "--no-restart",
+    ];
+    ok(&regctl(None, &[&args[..], &["--dry-run"]].concat(), None));
     assert!(!dir.path().join("etc").exists());
-    let real = args("");
-    let real: Vec<&str> = real.iter().map(String::as_str).collect();
-    ok(&regctl(None, &real, None));
+    ok(&regctl(None, &args, None));
     assert!(fs::read_to_string(&config).unwrap().contains("config_path"));
     assert_eq!(common::mode(config.parent().unwrap()), 0o755);
 }

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use toml_edit::{DocumentMut, Item, Value};
+use toml_edit::{DocumentMut, Item, TableLike, Value};
 
 const SECRET_KEYS: [&str; 3] = ["password", "identitytoken", "auth"];
 const HEADER_TABLES: [&str; 2] = ["header", "headers"];
@@ -49,26 +49,29 @@ fn walk(
     replace: &mut impl FnMut(&[String], &str) -> &'static str,
 ) {
     match item {
-        Item::Table(table) => {
-            for (key, child) in table.iter_mut() {
-                path.push(key.get().to_string());
-                walk(child, path, replace);
-                path.pop();
-            }
-        }
+        Item::Table(table) => walk_table(table, path, replace),
         Item::ArrayOfTables(tables) => {
             for (i, table) in tables.iter_mut().enumerate() {
                 path.push(i.to_string());
-                for (key, child) in table.iter_mut() {
-                    path.push(key.get().to_string());
-                    walk(child, path, replace);
-                    path.pop();
-                }
+                walk_table(table, path, replace);
                 path.pop();
             }
         }
         Item::Value(value) => walk_value(value, path, replace),
         Item::None => {}
+    }
+}
+
+/// A header table and an inline table alike.
+fn walk_table(
+    table: &mut dyn TableLike,
+    path: &mut Vec<String>,
+    replace: &mut impl FnMut(&[String], &str) -> &'static str,
+) {
+    for (key, child) in table.iter_mut() {
+        path.push(key.get().to_string());
+        walk(child, path, replace);
+        path.pop();
     }
 }
 
@@ -78,13 +81,7 @@ fn walk_value(
     replace: &mut impl FnMut(&[String], &str) -> &'static str,
 ) {
     match value {
-        Value::InlineTable(table) => {
-            for (key, child) in table.iter_mut() {
-                path.push(key.get().to_string());
-                walk_value(child, path, replace);
-                path.pop();
-            }
-        }
+        Value::InlineTable(table) => walk_table(table, path, replace),
         Value::Array(array) => {
             for (i, child) in array.iter_mut().enumerate() {
                 path.push(i.to_string());
