@@ -98,9 +98,36 @@ impl Registry {
         }
     }
 
-    /// Every key another tool may have used for this registry in a `config.json`.
+    /// Whether `key` of a `config.json` or `auth.json` names this whole registry, however
+    /// another tool wrote it: `https://index.docker.io/v1/`, `http://host:port`, `host/`. A key
+    /// with a repository path (`quay.io/team-a`, podman's per-namespace credentials) names
+    /// only that namespace, never the registry.
     pub fn matches_credential_key(&self, key: &str) -> bool {
-        Registry::parse(key).is_ok_and(|r| r == *self)
+        let trimmed = key.trim();
+        let rest = trimmed
+            .strip_prefix("https://")
+            .or_else(|| trimmed.strip_prefix("http://"))
+            .unwrap_or(trimmed);
+        let path = rest.split_once('/').map_or("", |(_, path)| path);
+        matches!(path, "" | "v1" | "v1/" | "v2" | "v2/")
+            && Registry::parse(key).is_ok_and(|r| r == *self)
+    }
+
+    /// Of the `keys` that name this registry, the one to use: the key `login` writes (docker's
+    /// `https://index.docker.io/v1/` for Docker Hub) before any other spelling, as docker and
+    /// containers/image prefer the exact key.
+    pub fn best_credential_key<'a>(
+        &self,
+        keys: impl Iterator<Item = &'a String>,
+    ) -> Option<&'a String> {
+        let mut found = None;
+        for key in keys.filter(|k| self.matches_credential_key(k)) {
+            if key == self.credential_key() {
+                return Some(key);
+            }
+            found.get_or_insert(key);
+        }
+        found
     }
 
     /// Loopback registries are where plain HTTP is tolerated without being asked for, as docker does.

@@ -387,6 +387,138 @@ fn docker_credential_helper_store_get_erase() {
 }
 
 #[test]
+fn a_helper_gets_the_secret_and_the_file_keeps_no_copy_and_no_unread_one() {
+    let bed = support::bed();
+    let home = Home::new();
+    let bin = home.dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    install_helper(&bin);
+    std::fs::create_dir_all(home.docker_config().parent().unwrap()).unwrap();
+    // An old plain-text password from before the helper was set up, and a namespace's own.
+    let old = base64::engine::general_purpose::STANDARD.encode("dev:old-Secret");
+    std::fs::write(
+        home.docker_config(),
+        format!(
+            r#"{{"credsStore":"regtest","auths":{{"{r}":{{"auth":"{old}"}},"{r}/team":{{"auth":"{old}"}}}}}}"#,
+            r = bed.basic_registry
+        ),
+    )
+    .unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let login = |extra: &[&str]| {
+        let mut args = vec![
+            "login",
+            &bed.basic_registry,
+            "-u",
+            "dev",
+            "--password-stdin",
+            "--ca-file",
+            ca(bed),
+        ];
+        args.extend_from_slice(extra);
+        let mut cmd = home.command(&args);
+        common::run(cmd.env("PATH", &path), Some("Dev12345\n"))
+    };
+    // --store file would write where neither docker nor regctl reads with a helper set.
+    let out = login(&["--store", "file"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("docker-credential-regtest"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!bin.join("helper-store.json").exists());
+
+    ok(&login(&[]));
+    assert!(bin.join("helper-store.json").exists());
+    let auths = docker_auths(&home);
+    assert!(auths.get(&bed.basic_registry).is_none(), "{auths}");
+    assert!(
+        auths.get(format!("{}/team", bed.basic_registry)).is_some(),
+        "{auths}"
+    );
+}
+
+#[test]
+fn a_login_podman_made_is_found_and_docker_entries_survive_a_keyring_login() {
+    let bed = support::bed();
+    let home = Home::new();
+    let repo = unique("podman");
+    bed.push_image(
+        &bed.basic_registry,
+        &repo,
+        "v1",
+        Some(("admin", "Harbor12345")),
+    );
+    // podman's own file, under XDG_CONFIG_HOME: read when docker's has nothing.
+    let auth_json = home.dir.path().join("xdg/containers/auth.json");
+    std::fs::create_dir_all(auth_json.parent().unwrap()).unwrap();
+    let auth = base64::engine::general_purpose::STANDARD.encode("dev:Dev12345");
+    std::fs::write(
+        &auth_json,
+        format!(
+            r#"{{"auths":{{"{}":{{"auth":"{auth}"}}}}}}"#,
+            bed.basic_registry
+        ),
+    )
+    .unwrap();
+    let out = home.run(&[
+        "tags",
+        &format!("{}/{repo}", bed.basic_registry),
+        "--ca-file",
+        ca(bed),
+    ]);
+    ok(&out);
+    assert_eq!(stdout(&out), "v1\n");
+
+    // docker's entry: a login that goes to the keyring leaves it for docker, crane, nerdctl.
+    std::fs::create_dir_all(home.docker_config().parent().unwrap()).unwrap();
+    let docker = format!(
+        r#"{{"auths":{{"{}":{{"auth":"{auth}"}}}}}}"#,
+        bed.basic_registry
+    );
+    std::fs::write(home.docker_config(), &docker).unwrap();
+    let login = [
+        "login",
+        &bed.basic_registry,
+        "-u",
+        "dev",
+        "--password-stdin",
+        "--ca-file",
+        ca(bed),
+    ];
+    let Some(mut cmd) = home.keyring_command(&login) else {
+        eprintln!("SKIPPED: no dbus-run-session or gnome-keyring-daemon");
+        return;
+    };
+    ok(&common::run(&mut cmd, Some("Dev12345\n")));
+    assert_eq!(
+        std::fs::read_to_string(home.docker_config()).unwrap(),
+        docker
+    );
+}
+
+#[test]
+fn logout_goes_on_past_a_helper_that_is_not_there() {
+    // A config.json copied from a Mac: its helper does not exist here.
+    let home = Home::new();
+    std::fs::create_dir_all(home.docker_config().parent().unwrap()).unwrap();
+    std::fs::write(
+        home.docker_config(),
+        r#"{"credsStore":"desktop-nowhere","auths":{"reg.example.com":{"auth":"dTpw"}}}"#,
+    )
+    .unwrap();
+    let out = home.run(&["logout", "reg.example.com"]);
+    ok(&out);
+    assert!(
+        stderr(&out).contains("docker-credential-desktop-nowhere"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(docker_auths(&home).get("reg.example.com").is_none());
+}
+
+#[test]
 fn malformed_input_is_a_usage_error() {
     let home = Home::new();
     let out = home.run(&["login", "bad host!", "-u", "x", "-p", "y"]);

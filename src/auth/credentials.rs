@@ -40,14 +40,33 @@ impl fmt::Display for Location {
 
 /// The credential stores of this user, as seen by one command.
 pub struct Credentials {
+    /// The file `login` writes (see `docker_config::default_path`).
     docker: DockerConfig,
+    /// The other auth files of this user (docker's config.json, podman's auth.json), read in
+    /// order when `docker` has nothing for a registry, never written. None with --auth-file.
+    others: Vec<DockerConfig>,
+}
+
+/// What `logout` removed, and the stores it could not reach.
+pub struct Erased {
+    pub removed: Vec<Location>,
+    pub failed: Vec<Error>,
 }
 
 impl Credentials {
     pub fn open(auth_file: Option<&Path>) -> Result<Self, Error> {
         let path = docker_config::default_path(auth_file);
+        let others = match auth_file {
+            Some(_) => Vec::new(),
+            // Someone else's file we cannot read is not ours to fail on.
+            None => docker_config::other_paths(&path)
+                .iter()
+                .filter_map(|p| DockerConfig::load(p).ok())
+                .collect(),
+        };
         Ok(Credentials {
             docker: DockerConfig::load(&path)?,
+            others,
         })
     }
 
@@ -55,21 +74,30 @@ impl Credentials {
         self.docker.path()
     }
 
-    /// The stored credential, looked up where `login` would have put it.
+    /// The stored credential: where `login` put it, then in the other auth files. A keyring
+    /// that cannot be reached (over ssh, from cron) is passed over with a warning: a public
+    /// repository, or a credential in a file, still works.
     pub fn get(&self, config: &Config, registry: &Registry) -> Result<Option<Credential>, Error> {
         if config.host(registry).secret == Some(SecretLocation::Keyring) {
-            if let Some(found) = keyring_store::get(registry)? {
-                return Ok(Some(found));
+            match keyring_store::get(registry) {
+                Ok(Some(found)) => return Ok(Some(found)),
+                Ok(None) => {}
+                Err(e) => eprintln!("warning: {e}; looking in the other credential stores"),
             }
         }
-        if let Some(helper) = self.docker.helper_for(registry) {
-            return Helper::new(&helper).get(registry.credential_key());
+        if let Some(found) = from_file(&self.docker, registry)? {
+            return Ok(Some(found));
         }
-        Ok(self.docker.get(registry))
+        Ok(self
+            .others
+            .iter()
+            .find_map(|other| from_file(other, registry).ok().flatten()))
     }
 
-    /// Stores `credential` and records the choice in `config` (saved by the caller). Plain-text
-    /// copies elsewhere are removed so that two stores never disagree.
+    /// Stores `credential` and records the choice in `config` (saved by the caller). A secret
+    /// given to a helper leaves no plain-text copy behind in the file (as docker does). One put
+    /// in the keyring leaves the file alone: an entry there is docker's, crane's or nerdctl's,
+    /// which read nothing else, and regctl reads the keyring first.
     pub fn store(
         &mut self,
         config: &mut Config,
@@ -82,7 +110,16 @@ impl Credentials {
             (StoreChoice::Auto, Some(helper)) => {
                 let helper = Helper::new(&helper);
                 helper.store(registry.credential_key(), credential)?;
+                if self.docker.remove(registry) {
+                    self.docker.save()?;
+                }
                 Location::Helper(helper.name().to_string())
+            }
+            (StoreChoice::File, Some(helper)) => {
+                return Err(Error::Store(format!(
+                    "{} names the credential helper docker-credential-{helper} for {registry}, and docker and regctl read the credential from it, not from the file; log in without --store file",
+                    self.docker.path().display()
+                )));
             }
             (StoreChoice::Auto, None) => match keyring_store::set(registry, credential) {
                 Ok(()) => Location::Keyring,
@@ -102,9 +139,6 @@ impl Credentials {
         let mut host = config.host(registry);
         if location == Location::Keyring {
             host.secret = Some(SecretLocation::Keyring);
-            if self.docker.remove(registry) {
-                self.docker.save()?;
-            }
         } else if host.secret.take().is_some() {
             // Best effort: a stale keyring entry is harmless once the config no longer points at it.
             let _ = keyring_store::delete(registry);
@@ -123,30 +157,49 @@ impl Credentials {
         Ok(Location::File(self.docker.path().to_path_buf()))
     }
 
-    /// Removes the credential from every store that has it; returns where it was.
-    pub fn erase(
-        &mut self,
-        config: &mut Config,
-        registry: &Registry,
-    ) -> Result<Vec<Location>, Error> {
-        let mut removed = Vec::new();
+    /// Removes the credential from every store that has it, going on past a store it cannot
+    /// reach (a helper named in a config copied from another machine, a keyring over ssh), as
+    /// docker does.
+    pub fn erase(&mut self, config: &mut Config, registry: &Registry) -> Erased {
+        let mut erased = Erased {
+            removed: Vec::new(),
+            failed: Vec::new(),
+        };
         let mut host = config.host(registry);
         if host.secret.take() == Some(SecretLocation::Keyring) {
-            if keyring_store::delete(registry)? {
-                removed.push(Location::Keyring);
+            match keyring_store::delete(registry) {
+                Ok(true) => erased.removed.push(Location::Keyring),
+                Ok(false) => {}
+                Err(e) => erased.failed.push(e),
             }
             config.set_host(registry, host);
         }
         if let Some(name) = self.docker.helper_for(registry) {
             let helper = Helper::new(&name);
-            if helper.erase(registry.credential_key())? {
-                removed.push(Location::Helper(helper.name().to_string()));
+            match helper.erase(registry.credential_key()) {
+                Ok(true) => erased
+                    .removed
+                    .push(Location::Helper(helper.name().to_string())),
+                Ok(false) => {}
+                Err(e) => erased.failed.push(e),
             }
         }
         if self.docker.remove(registry) {
-            self.docker.save()?;
-            removed.push(Location::File(self.docker.path().to_path_buf()));
+            match self.docker.save() {
+                Ok(()) => erased
+                    .removed
+                    .push(Location::File(self.docker.path().to_path_buf())),
+                Err(e) => erased.failed.push(e),
+            }
         }
-        Ok(removed)
+        erased
+    }
+}
+
+/// A registry's credential in one auth file: from its helper when it names one, else `auths`.
+fn from_file(docker: &DockerConfig, registry: &Registry) -> Result<Option<Credential>, Error> {
+    match docker.helper_for(registry) {
+        Some(helper) => Helper::new(&helper).get(registry.credential_key()),
+        None => Ok(docker.get(registry)),
     }
 }

@@ -23,9 +23,40 @@ pub fn default_path(auth_file: Option<&Path>) -> PathBuf {
     if let Some(dir) = std::env::var_os("DOCKER_CONFIG").filter(|p| !p.is_empty()) {
         return PathBuf::from(dir).join("config.json");
     }
-    dirs::home_dir()
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join(".docker/config.json")
+    home().join(".docker/config.json")
+}
+
+/// The other auth files a user's tools write, in the order containers-auth.json(5) and
+/// go-containerregistry read them, without `primary` and files that do not exist: docker's
+/// config.json, `REGISTRY_AUTH_FILE`, podman's `$XDG_RUNTIME_DIR/containers/auth.json` and
+/// `~/.config/containers/auth.json`.
+pub fn other_paths(primary: &Path) -> Vec<PathBuf> {
+    let docker = match std::env::var_os("DOCKER_CONFIG").filter(|p| !p.is_empty()) {
+        Some(dir) => PathBuf::from(dir).join("config.json"),
+        None => home().join(".docker/config.json"),
+    };
+    let env_path = |name: &str| {
+        std::env::var_os(name)
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from)
+    };
+    let config_home = env_path("XDG_CONFIG_HOME").unwrap_or_else(|| home().join(".config"));
+    let mut paths = vec![docker];
+    paths.extend(env_path("REGISTRY_AUTH_FILE"));
+    paths.extend(env_path("XDG_RUNTIME_DIR").map(|d| d.join("containers/auth.json")));
+    paths.push(config_home.join("containers/auth.json"));
+    let mut seen = vec![primary.to_path_buf()];
+    paths.retain(|p| {
+        p.is_file() && !seen.contains(p) && {
+            seen.push(p.clone());
+            true
+        }
+    });
+    paths
+}
+
+fn home() -> PathBuf {
+    dirs::home_dir().unwrap_or_else(|| PathBuf::from("."))
 }
 
 #[derive(Debug, Clone)]
@@ -61,10 +92,8 @@ impl DockerConfig {
             .get("credHelpers")
             .and_then(Value::as_object)
             .and_then(|helpers| {
-                helpers
-                    .iter()
-                    .find(|(key, _)| registry.matches_credential_key(key))
-                    .and_then(|(_, v)| v.as_str())
+                let key = registry.best_credential_key(helpers.keys())?;
+                helpers.get(key).and_then(Value::as_str)
             });
         specific
             .or_else(|| self.doc.get("credsStore").and_then(Value::as_str))
@@ -77,10 +106,7 @@ impl DockerConfig {
     }
 
     fn auth_key(&self, registry: &Registry) -> Option<String> {
-        self.auths()?
-            .keys()
-            .find(|key| registry.matches_credential_key(key))
-            .cloned()
+        registry.best_credential_key(self.auths()?.keys()).cloned()
     }
 
     /// The credential in `auths`, from `auth` (base64 `user:password`), `username`/`password`,
@@ -120,9 +146,10 @@ impl DockerConfig {
                 entry.insert("identitytoken".into(), t.clone().into());
             }
         }
-        let key = self
-            .auth_key(registry)
-            .unwrap_or_else(|| registry.credential_key().to_string());
+        // Under the key docker writes: another spelling of it (a stale `http://host`) would
+        // be passed over by docker, which reads the exact key first.
+        let key = registry.credential_key().to_string();
+        self.remove(registry);
         let auths = self
             .doc
             .entry("auths")
@@ -136,7 +163,8 @@ impl DockerConfig {
             .insert(key, Value::Object(entry));
     }
 
-    /// Removes every `auths` entry naming this registry; true if there was one.
+    /// Removes every `auths` entry naming this whole registry (entries for one of its
+    /// namespaces stay); true if there was one.
     pub fn remove(&mut self, registry: &Registry) -> bool {
         let Some(auths) = self.doc.get_mut("auths").and_then(Value::as_object_mut) else {
             return false;
@@ -202,6 +230,42 @@ mod tests {
         assert!(again.remove(&local));
         assert!(again.get(&local).is_none());
         assert!(again.get(&hub).is_some());
+    }
+
+    #[test]
+    fn the_exact_key_wins_and_namespace_keys_are_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.json");
+        let entry = |user: &str| format!(r#"{{"auth":"{}"}}"#, BASE64.encode(format!("{user}:pw")));
+        std::fs::write(
+            &path,
+            format!(
+                r#"{{"auths":{{"http://localhost:5555":{},"localhost:5555":{},"localhost:5555/team-a":{},"docker.io":{},"https://index.docker.io/v1/":{}}}}}"#,
+                entry("stale"),
+                entry("current"),
+                entry("team"),
+                entry("podman"),
+                entry("docker")
+            ),
+        )
+        .unwrap();
+        let mut cfg = DockerConfig::load(&path).unwrap();
+        let local = Registry::parse("localhost:5555").unwrap();
+        assert_eq!(cfg.get(&local).unwrap().username, "current");
+        assert_eq!(cfg.get(&Registry::docker_hub()).unwrap().username, "docker");
+        // Only the namespace's own key names it: the registry's login does not touch it.
+        let credential = Credential {
+            username: "new".into(),
+            secret: Secret::Password("pw".into()),
+        };
+        cfg.set(&local, &credential);
+        assert!(cfg.remove(&local));
+        let auths = cfg.auths().unwrap();
+        assert!(auths.contains_key("localhost:5555/team-a"));
+        assert!(!auths.contains_key("http://localhost:5555"));
+        let team = Registry::parse("localhost:5555").unwrap();
+        assert!(!team.matches_credential_key("localhost:5555/team-a"));
+        assert!(team.matches_credential_key("https://localhost:5555/v2/"));
     }
 
     #[test]

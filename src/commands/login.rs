@@ -25,48 +25,62 @@ pub async fn run(args: LoginArgs, verbose: bool) -> anyhow::Result<()> {
     let transport = Transport::new(&registry, &options, verbose)?;
 
     let given = credential_from_args(&args)?;
-    let (credential, client) = match given {
+    // `reused`: the credential already stored was accepted.
+    let (credential, client, reused) = match given {
         Some(credential) => {
             let client = verify(transport, credential.clone()).await?;
-            (credential, client)
+            (credential, client, false)
         }
         None => match credentials.get(&config, &registry)? {
             // docker's behaviour: `login SERVER` alone first tries what is already stored.
             Some(stored) => match verify(transport.clone(), stored.clone()).await {
-                Ok(client) => (stored, client),
+                Ok(client) => (stored, client, true),
                 Err(e) if is_unauthorized(&e) && std::io::stdin().is_terminal() => {
                     eprintln!("The stored credential for {registry} was refused: {e}");
                     let credential = prompt(None)?;
-                    (credential.clone(), verify(transport, credential).await?)
+                    (
+                        credential.clone(),
+                        verify(transport, credential).await?,
+                        false,
+                    )
                 }
                 Err(e) => return Err(e.into()),
             },
             None => {
                 let credential = prompt(None)?;
-                (credential.clone(), verify(transport, credential).await?)
+                (
+                    credential.clone(),
+                    verify(transport, credential).await?,
+                    false,
+                )
             }
         },
     };
 
     // A refresh token, when the token service grants one, is stored instead of the password.
-    let to_store = match client.session().take_refresh_token() {
-        Some(token) => Credential {
-            username: credential.username,
-            secret: Secret::IdentityToken(token),
-        },
-        None => credential,
-    };
-    let choice = match args.store {
-        None => StoreChoice::Auto,
-        Some(StoreKind::Keyring) => StoreChoice::Keyring,
-        Some(StoreKind::File) => StoreChoice::File,
-    };
-    let location = credentials.store(&mut config, &registry, &to_store, choice)?;
-    if let Location::File(path) = &location {
-        eprintln!(
-            "WARNING! Your credentials are stored unencrypted in '{}'.",
-            path.display()
-        );
+    let refresh = client.session().take_refresh_token();
+    // A stored credential that still works stays where it is (another tool's file, say),
+    // unless --store asks to move it or a refresh token replaces it.
+    if !(reused && refresh.is_none() && args.store.is_none()) {
+        let to_store = match refresh {
+            Some(token) => Credential {
+                username: credential.username,
+                secret: Secret::IdentityToken(token),
+            },
+            None => credential,
+        };
+        let choice = match args.store {
+            None => StoreChoice::Auto,
+            Some(StoreKind::Keyring) => StoreChoice::Keyring,
+            Some(StoreKind::File) => StoreChoice::File,
+        };
+        let location = credentials.store(&mut config, &registry, &to_store, choice)?;
+        if let Location::File(path) = &location {
+            eprintln!(
+                "WARNING! Your credentials are stored unencrypted in '{}'.",
+                path.display()
+            );
+        }
     }
     let settings = remember(&args.registry, config.host(&registry))?;
     config.set_host(&registry, settings);

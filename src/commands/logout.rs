@@ -9,14 +9,17 @@ pub fn run(args: LogoutArgs) -> anyhow::Result<()> {
     let registry = Registry::parse(&args.server)?;
     let mut config = Config::load()?;
     let mut credentials = Credentials::open(args.auth_file.as_deref())?;
-    let removed = credentials.erase(&mut config, &registry)?;
+    let erased = credentials.erase(&mut config, &registry);
     config.save()?;
-    if removed.is_empty() {
-        println!("Not logged in to {registry}");
-    } else {
-        for location in removed {
-            println!("Removing login credentials for {registry} from {location}");
-        }
+    for location in &erased.removed {
+        println!("Removing login credentials for {registry} from {location}");
+    }
+    match erased.failed.into_iter().next() {
+        // Nothing could be removed where something may still be: that is a failure.
+        Some(e) if erased.removed.is_empty() => return Err(e.into()),
+        Some(e) => eprintln!("warning: could not erase all credentials: {e}"),
+        None if erased.removed.is_empty() => println!("Not logged in to {registry}"),
+        None => {}
     }
     Ok(())
 }
