@@ -160,6 +160,13 @@ fn prompt(username: Option<&String>) -> anyhow::Result<Credential> {
 /// Authenticates against `GET /v2/` with `credential`, asking for a refresh token.
 async fn verify(transport: Transport, credential: Credential) -> Result<Client, registry::Error> {
     let client = Client::connect(transport, Some(credential), true).await?;
+    if !client.session().has_challenge() {
+        // docker stores it all the same; saying so is the honest part.
+        eprintln!(
+            "WARNING! {} asked for no credentials: this one is stored without having been checked.",
+            client.transport().registry()
+        );
+    }
     let response = client
         .send(&[], |t| t.request(Method::GET, t.url("v2/")))
         .await?;
