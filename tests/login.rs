@@ -186,7 +186,11 @@ fn plain_http_registry_on_loopback() {
     let out = home.login(&bed.plain_registry, "anyone", "anything", &[]);
     ok(&out);
     // It asks for no credentials, so nothing was checked: say so.
-    assert!(stderr(&out).contains("without having been checked"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("without having been checked"),
+        "{}",
+        stderr(&out)
+    );
     let out = home.run(&["tags", &format!("{}/{repo}", bed.plain_registry)]);
     ok(&out);
     assert_eq!(stdout(&out), "latest\n");
