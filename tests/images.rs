@@ -560,6 +560,53 @@ fn plain_http_blobs_take_blocking_threads_and_the_kernel_unless_a_proxy_is_set()
 }
 
 #[test]
+fn a_pull_beside_an_rmi_never_lists_an_image_with_blobs_gone() {
+    // rmi collects blobs no name reaches; a pull in another process holds such blobs (one it
+    // found in the store, those it stored) until it lists its image.
+    let bed = support::bed();
+    let (base, big) = (unique("race-base"), unique("race-big"));
+    bed.push_plain(&base, vec![layer("race-shared", 300_000)]);
+    let image = bed.push_plain(
+        &big,
+        vec![layer("race-shared", 300_000), layer("race-own", 3 << 20)],
+    );
+    let home = Home::new();
+    let store = home.dir.path().join("store").display().to_string();
+    let base_ref = format!("{}/{base}:v1", bed.plain_registry);
+    ok(&home.run(&["pull", &base_ref, "--store", &store]));
+
+    // The big layer pauses half-way; meanwhile the base image, which alone names the shared
+    // layer, is removed.
+    let proxy = support::proxy::FaultProxy::start(
+        &bed.plain_registry,
+        support::proxy::Fault::PauseAfter(1 << 20, std::time::Duration::from_secs(2)),
+        1,
+    );
+    let big_ref = format!("{}/{big}:v1", proxy.addr);
+    let mut pull = home.command(&["pull", &big_ref, "--store", &store]);
+    let pulling = pull
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while proxy.fired() == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the pull never reached the pause"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    ok(&home.run(&["rmi", &base_ref, "--store", &store]));
+    let out = pulling.wait_with_output().unwrap();
+    ok(&out);
+    assert_eq!(stdout(&out).trim(), image.digest);
+    // Every blob is there: save reads them all.
+    let tar = home.dir.path().join("big.tar").display().to_string();
+    ok(&home.run(&["save", &big_ref, "-o", &tar, "--store", &store]));
+}
+
+#[test]
 fn tls_pulls_read_every_blob_on_a_blocking_thread_with_the_token() {
     let bed = support::bed();
     let repo = format!("private/{}", unique("tlsget"));

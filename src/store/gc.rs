@@ -6,8 +6,10 @@ use super::{Error, Lock, Store};
 use crate::digest::Digest;
 use crate::manifest::Kind;
 
-/// Deletes unreachable blobs; returns how many bytes were freed. Runs under the store lock, so
-/// no pull can be adding an image while its blobs are judged.
+/// Deletes unreachable blobs; returns how many bytes were freed. Runs under the store lock. A
+/// pull in another process may hold blobs no name reaches yet; it checks them again under the
+/// lock before it lists its image (`transfer::pull`), so collecting them costs it a re-fetch,
+/// never a listed image with blobs missing.
 pub fn collect(store: &Store, lock: &Lock) -> Result<u64, Error> {
     let mut reachable: HashSet<Digest> = HashSet::new();
     let mut pending: Vec<(Digest, Option<String>)> = store
@@ -20,9 +22,11 @@ pub fn collect(store: &Store, lock: &Lock) -> Result<u64, Error> {
         if !reachable.insert(digest.clone()) || !store.has_blob(&digest) {
             continue;
         }
-        // Children of a reduced-platform index may be absent: that is not an error here.
+        // Children of a reduced-platform index may be absent (passed over above). A manifest
+        // that is there but unreadable (another tool's artifact, say) hides what it needs:
+        // then nothing is collected rather than something it needs.
         let Ok(manifest) = store.read_manifest(&digest, media_type.as_deref()) else {
-            continue;
+            return Ok(0);
         };
         match &manifest.kind {
             Kind::Index(_) => pending.extend(

@@ -9,7 +9,7 @@ use crate::reference::Reference;
 use crate::registry::{blobs, manifests, Client, Error};
 use crate::store::index::Entry;
 use crate::store::sources::Sources;
-use crate::store::Store;
+use crate::store::{self, Store};
 
 #[derive(Debug, Clone)]
 pub enum Platforms {
@@ -46,7 +46,7 @@ pub async fn pull(
         needed.extend(image.blobs()?);
     }
     let needed = super::distinct(needed);
-    let missing: Vec<_> = needed
+    let mut missing: Vec<_> = needed
         .iter()
         .filter(|b| !store.has_blob(&b.digest))
         .cloned()
@@ -57,7 +57,72 @@ pub async fn pull(
             .blob(&short(&blob.digest), blob.size)
             .done("exists");
     }
-    super::for_each_blob(missing, options.concurrency, |blob| {
+    let mut round = 0;
+    loop {
+        round += 1;
+        fetch(
+            client,
+            store,
+            reference,
+            missing,
+            options.concurrency,
+            &progress,
+        )
+        .await?;
+        // Manifests last: an image is listed only once everything it needs is in place.
+        for image in &images {
+            store.put_blob(&image.bytes)?;
+        }
+        store.put_blob(&top.bytes)?;
+        let lock = store.lock()?;
+        // Checked again under the lock: a `rmi` in another process collects unreferenced
+        // blobs under it, and this image's (those it found in the store, those it just
+        // stored) were unreferenced until the index names it.
+        missing = needed
+            .iter()
+            .filter(|b| !store.has_blob(&b.digest))
+            .cloned()
+            .collect();
+        let manifests_there = images
+            .iter()
+            .chain([&top])
+            .all(|m| store.has_blob(&m.digest));
+        if missing.is_empty() && manifests_there {
+            let mut index = store.index()?;
+            index.set(&Entry {
+                name: reference.to_string(),
+                digest: top.digest.clone(),
+                media_type: top.media_type.clone(),
+                size: top.bytes.len() as u64,
+            });
+            store.save_index(&index, &lock)?;
+            let mut sources = Sources::load(store);
+            for blob in &needed {
+                sources.add(&blob.digest, repository);
+            }
+            sources.save(store, &lock)?;
+            progress.finish();
+            return Ok(top.digest);
+        }
+        if round == 3 {
+            let gone = missing.first().map_or(&top.digest, |b| &b.digest);
+            return Err(store::Error::MissingBlob(gone.clone()).into());
+        }
+    }
+}
+
+/// Streams `missing` blobs into the store, verified, `concurrency` at once.
+async fn fetch(
+    client: &Client,
+    store: &Store,
+    reference: &Reference,
+    missing: Vec<crate::manifest::Blob>,
+    concurrency: usize,
+    progress: &Progress,
+) -> Result<(), Error> {
+    let repository = reference.repository();
+    let scopes = [repository.scope("pull")];
+    super::for_each_blob(missing, concurrency, |blob| {
         let progress = progress.clone();
         let scopes = &scopes;
         async move {
@@ -76,29 +141,7 @@ pub async fn pull(
             Ok::<(), Error>(())
         }
     })
-    .await?;
-    progress.finish();
-
-    // Manifests last: an image is listed only once everything it needs is in place.
-    for image in &images {
-        store.put_blob(&image.bytes)?;
-    }
-    store.put_blob(&top.bytes)?;
-    let lock = store.lock()?;
-    let mut index = store.index()?;
-    index.set(&Entry {
-        name: reference.to_string(),
-        digest: top.digest.clone(),
-        media_type: top.media_type.clone(),
-        size: top.bytes.len() as u64,
-    });
-    store.save_index(&index, &lock)?;
-    let mut sources = Sources::load(store);
-    for blob in &needed {
-        sources.add(&blob.digest, repository);
-    }
-    sources.save(store, &lock)?;
-    Ok(top.digest)
+    .await
 }
 
 /// The index entries to pull.

@@ -1,5 +1,5 @@
 //! A TCP proxy in front of a registry that injects faults into what the registry sends back:
-//! drop the connection or stall after N bytes, or close new connections at once. Faults apply
+//! drop the connection, stall or pause after N bytes, or close new connections at once. Faults apply
 //! to the first `times` connections that reach the limit; the proxy then passes traffic
 //! untouched.
 
@@ -16,6 +16,8 @@ pub enum Fault {
     DropAfter(usize),
     /// Stop forwarding (but keep the connection open) after this many response bytes.
     StallAfter(usize),
+    /// Hold the rest of the response back for a while after this many bytes, then go on.
+    PauseAfter(usize, Duration),
     /// Answer a connection's first request with this status, `Retry-After: 1` and
     /// `Connection: close`, instead of passing it on.
     Status(u16),
@@ -93,7 +95,7 @@ fn relay(
     });
     let (mut s_read, mut c_write) = (server, client);
     let limit = match fault {
-        Fault::DropAfter(n) | Fault::StallAfter(n) => n,
+        Fault::DropAfter(n) | Fault::StallAfter(n) | Fault::PauseAfter(n, _) => n,
         Fault::Status(_) | Fault::DropRequestAfter(_) | Fault::CloseFrom(_) => usize::MAX,
     };
     let mut sent = 0usize;
@@ -116,6 +118,15 @@ fn relay(
                         let _ = s_read.shutdown(Shutdown::Both);
                     }
                     Fault::StallAfter(_) => thread::sleep(Duration::from_secs(600)),
+                    Fault::PauseAfter(_, pause) => {
+                        thread::sleep(pause);
+                        if c_write.write_all(&buf[limit - sent..n]).is_err() {
+                            break;
+                        }
+                        sent += n;
+                        armed = false;
+                        continue;
+                    }
                     Fault::Status(_) | Fault::DropRequestAfter(_) | Fault::CloseFrom(_) => {}
                 }
                 return;
