@@ -311,6 +311,53 @@ fn docker_archive_of_a_multi_platform_image_takes_one_platform() {
 }
 
 #[test]
+fn one_config_under_two_manifests_keeps_each_name_on_its_own() {
+    // The same image as OCI and as Docker schema 2 (skopeo converts the manifest, not the
+    // config): manifest.json names images by config, so only index.json can tell them apart.
+    let repo = unique("twins");
+    let (home, store, oci_ref, image) = pulled(&repo);
+    let bed = support::bed();
+    let plain = &bed.plain_registry;
+    let converted = unique("twins-v2s2");
+    skopeo(&[
+        "copy",
+        "--format",
+        "v2s2",
+        "--src-tls-verify=false",
+        "--dest-tls-verify=false",
+        &format!("docker://{oci_ref}"),
+        &format!("docker://{plain}/{converted}:v1"),
+    ]);
+    let v2s2_ref = format!("{plain}/{converted}:v1");
+    let out = home.run(&["pull", &v2s2_ref, "--store", &store]);
+    ok(&out);
+    let v2s2_digest = stdout(&out).trim().to_string();
+    assert_ne!(v2s2_digest, image.digest);
+
+    let tar = home.dir.path().join("twins.tar");
+    ok(&save(&home, &store, &[&oci_ref, &v2s2_ref], &tar, &[]));
+    let other = home.dir.path().join("other").display().to_string();
+    ok(&home.run(&["load", "-i", tar.to_str().unwrap(), "--store", &other]));
+    for (name, digest) in [(&oci_ref, &image.digest), (&v2s2_ref, &v2s2_digest)] {
+        let out = home.run(&["images", "--store", &other, "--format", "json"]);
+        let listed = json(&out.stdout);
+        let entry = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| {
+                format!(
+                    "{}:{}",
+                    e["repository"].as_str().unwrap(),
+                    e["tag"].as_str().unwrap()
+                ) == *name
+            })
+            .unwrap_or_else(|| panic!("{name} not listed: {listed}"));
+        assert_eq!(entry["digest"], digest.as_str(), "{listed}");
+    }
+}
+
+#[test]
 fn a_damaged_archive_adds_nothing() {
     let repo = unique("damaged");
     let (home, store, reference, image) = pulled(&repo);

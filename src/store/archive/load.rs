@@ -323,6 +323,7 @@ impl Loader<'_> {
                 names.extend(entry.repo_tags.iter().map(String::as_str));
             }
         }
+        let mut walked = Vec::new();
         for entry in &index.manifests {
             let digest: Digest = entry.digest.parse().map_err(|_| {
                 self.malformed(format!(
@@ -332,11 +333,30 @@ impl Loader<'_> {
             })?;
             let mut configs = Vec::new();
             self.walk(scan, &digest, &entry.media_type, plan, &mut configs)?;
-            let repo_tags = configs.iter().flat_map(|c| tags.get(c)).flatten();
-            let names = distinct(
-                annotated_names(entry.annotations.as_ref())
-                    .chain(repo_tags.filter_map(|t| Reference::parse(t).ok())),
-            );
+            walked.push((entry, digest, configs));
+        }
+        // Two manifests may share a config (an image as OCI and as Docker schema 2, gzip and
+        // zstd layers): a tag found by config then names either, so it goes only to the one
+        // manifest that has the config, and only to an entry not named by its own annotations.
+        let mut users: HashMap<&Digest, usize> = HashMap::new();
+        for (_, _, configs) in &walked {
+            for config in configs {
+                *users.entry(config).or_default() += 1;
+            }
+        }
+        for (entry, digest, configs) in &walked {
+            let annotated: Vec<Reference> = annotated_names(entry.annotations.as_ref()).collect();
+            let names = if annotated.is_empty() {
+                let repo_tags = configs
+                    .iter()
+                    .filter(|c| users.get(c) == Some(&1))
+                    .flat_map(|c| tags.get(c))
+                    .flatten();
+                distinct(repo_tags.filter_map(|t| Reference::parse(t).ok()))
+            } else {
+                distinct(annotated.into_iter())
+            };
+            let digest = digest.clone();
             plan.add(Image {
                 digest,
                 media_type: entry.media_type.clone(),
