@@ -357,6 +357,72 @@ fn one_config_under_two_manifests_keeps_each_name_on_its_own() {
     }
 }
 
+/// An OCI archive whose index.json names an index of an index of one image.
+fn nested_index_archive(path: &Path, name: &str) -> String {
+    use support::sha256_digest;
+    let layer = layer("nested-layer", 2_000);
+    let config =
+        br#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}"#
+            .to_vec();
+    let image = serde_json::to_vec(&serde_json::json!({
+        "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": sha256_digest(&config), "size": config.len()},
+        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": sha256_digest(&layer), "size": layer.len()}],
+    }))
+    .unwrap();
+    let index_of = |child: &[u8], platform: bool| {
+        let mut entry = serde_json::json!({"mediaType": if platform { "application/vnd.oci.image.manifest.v1+json" } else { "application/vnd.oci.image.index.v1+json" }, "digest": sha256_digest(child), "size": child.len()});
+        if platform {
+            entry["platform"] = serde_json::json!({"architecture": "amd64", "os": "linux"});
+        }
+        serde_json::to_vec(&serde_json::json!({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": [entry]})).unwrap()
+    };
+    let inner = index_of(&image, true);
+    let outer = index_of(&inner, false);
+    let top = serde_json::to_vec(&serde_json::json!({"schemaVersion": 2, "manifests": [{
+        "mediaType": "application/vnd.oci.image.index.v1+json", "digest": sha256_digest(&outer), "size": outer.len(),
+        "annotations": {"org.opencontainers.image.ref.name": name}}]}))
+    .unwrap();
+    let mut tar = tar::Builder::new(File::create(path).unwrap());
+    let mut add = |name: &str, data: &[u8]| {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(data.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        tar.append_data(&mut header, name, data).unwrap();
+    };
+    add("oci-layout", br#"{"imageLayoutVersion":"1.0.0"}"#);
+    add("index.json", &top);
+    for blob in [&layer, &config, &image, &inner, &outer] {
+        let digest = sha256_digest(blob);
+        add(&format!("blobs/sha256/{}", &digest[7..]), blob);
+    }
+    tar.finish().unwrap();
+    sha256_digest(&image)
+}
+
+#[test]
+fn an_index_of_indexes_is_saved_whole() {
+    let home = Home::new();
+    let store = home.dir.path().join("store").display().to_string();
+    let source = home.dir.path().join("nested.tar");
+    let name = format!("example.com/{}:v1", unique("nested"));
+    let image = nested_index_archive(&source, &name);
+    ok(&home.run(&["load", "-i", source.to_str().unwrap(), "--store", &store]));
+    let saved = home.dir.path().join("saved.tar");
+    ok(&save(&home, &store, &[&name], &saved, &["--format", "oci"]));
+    let names: Vec<String> = members(&saved).into_iter().map(|(p, _)| p).collect();
+    let stored: Vec<String> = blob_files(&store)
+        .iter()
+        .map(|p| format!("blobs/sha256/{}", p.file_name().unwrap().to_string_lossy()))
+        .collect();
+    // Every blob of the image, the manifest at the bottom among them.
+    assert!(stored.contains(&format!("blobs/sha256/{}", &image[7..])));
+    for blob in &stored {
+        assert!(names.contains(blob), "{blob} missing from {names:?}");
+    }
+}
+
 #[test]
 fn a_damaged_archive_adds_nothing() {
     let repo = unique("damaged");

@@ -109,7 +109,14 @@ fn resolve(
                     return Err(Error::MissingBlob(first));
                 }
             }
-            Ok(named(top, present.into_iter().map(|(m, _)| m).collect()))
+            // An index may list indexes (an attestation index, a tool's nesting): what they
+            // list goes along too, or the archive would point at blobs it does not hold.
+            let mut all = Vec::new();
+            for (manifest, _) in present {
+                below(store, &manifest, &mut all)?;
+                all.push(manifest);
+            }
+            Ok(named(top, all))
         }
         // A docker archive holds one image per name: no index, one config, one layer list.
         Format::Docker => {
@@ -121,6 +128,21 @@ fn resolve(
             Ok(named(image.clone(), vec![image]))
         }
     }
+}
+
+/// The manifests the store has below `manifest` when it is an index, at any depth.
+fn below(store: &Store, manifest: &Manifest, into: &mut Vec<Manifest>) -> Result<(), Error> {
+    if !manifest.is_index() {
+        return Ok(());
+    }
+    for (digest, entry) in manifest.entries()? {
+        if store.has_blob(&digest) {
+            let child = store.read_manifest(&digest, Some(&entry.media_type))?;
+            below(store, &child, into)?;
+            into.push(child);
+        }
+    }
+    Ok(())
 }
 
 fn write(
