@@ -383,6 +383,12 @@ fn nested_index_archive(path: &Path, name: &str) -> String {
         "mediaType": "application/vnd.oci.image.index.v1+json", "digest": sha256_digest(&outer), "size": outer.len(),
         "annotations": {"org.opencontainers.image.ref.name": name}}]}))
     .unwrap();
+    oci_archive(path, &top, &[&layer, &config, &image, &inner, &outer]);
+    sha256_digest(&image)
+}
+
+/// Writes an OCI archive of `index` and `blobs`.
+fn oci_archive(path: &Path, index: &[u8], blobs: &[&Vec<u8>]) {
     let mut tar = tar::Builder::new(File::create(path).unwrap());
     let mut add = |name: &str, data: &[u8]| {
         let mut header = tar::Header::new_gnu();
@@ -392,13 +398,50 @@ fn nested_index_archive(path: &Path, name: &str) -> String {
         tar.append_data(&mut header, name, data).unwrap();
     };
     add("oci-layout", br#"{"imageLayoutVersion":"1.0.0"}"#);
-    add("index.json", &top);
-    for blob in [&layer, &config, &image, &inner, &outer] {
-        let digest = sha256_digest(blob);
+    add("index.json", index);
+    for blob in blobs {
+        let digest = support::sha256_digest(blob);
         add(&format!("blobs/sha256/{}", &digest[7..]), blob);
     }
     tar.finish().unwrap();
-    sha256_digest(&image)
+}
+
+#[test]
+fn an_image_with_a_foreign_layer_is_no_docker_archive() {
+    use support::sha256_digest;
+    let home = Home::new();
+    let store = home.dir.path().join("store").display().to_string();
+    let (own, foreign) = (layer("own-layer", 1_000), layer("windows-base", 1_000));
+    let config =
+        br#"{"architecture":"amd64","os":"windows","rootfs":{"type":"layers","diff_ids":[]}}"#
+            .to_vec();
+    let image = serde_json::to_vec(&serde_json::json!({
+        "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": sha256_digest(&config), "size": config.len()},
+        "layers": [
+            {"mediaType": "application/vnd.oci.image.layer.nondistributable.v1.tar", "digest": sha256_digest(&foreign), "size": foreign.len(), "urls": ["https://example.com/base"]},
+            {"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": sha256_digest(&own), "size": own.len()},
+        ],
+    }))
+    .unwrap();
+    let name = format!("example.com/{}:v1", unique("foreign"));
+    let index = serde_json::to_vec(&serde_json::json!({"schemaVersion": 2, "manifests": [{
+        "mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": sha256_digest(&image), "size": image.len(),
+        "annotations": {"org.opencontainers.image.ref.name": name}}]}))
+    .unwrap();
+    let source = home.dir.path().join("foreign.tar");
+    oci_archive(&source, &index, &[&own, &config, &image]);
+    ok(&home.run(&["load", "-i", source.to_str().unwrap(), "--store", &store]));
+    let saved = home.dir.path().join("saved.tar");
+    let out = save(&home, &store, &[&name], &saved, &[]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("use --format oci"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!saved.exists());
+    ok(&save(&home, &store, &[&name], &saved, &["--format", "oci"]));
 }
 
 #[test]

@@ -224,6 +224,14 @@ fn docker_files(named: &[Named]) -> Result<(Vec<u8>, Vec<u8>), Error> {
         let Kind::Image(image) = &n.top.kind else {
             unreachable!("a docker archive's names point at images");
         };
+        // docker load wants one layer per diff_id, with foreign ones described in
+        // LayerSources; the store holds no bytes for them (Windows base images).
+        if image.layers.iter().any(|l| l.urls.is_some()) {
+            return Err(Error::Archive {
+                path: n.reference.to_string(),
+                reason: "it has foreign layers (kept elsewhere, by URL), which a docker archive cannot describe; use --format oci".into(),
+            });
+        }
         let blobs = n.top.blobs()?;
         let (config, layers) = blobs.split_first().expect("blobs() starts with the config");
         let tag = docker::repo_tag(&n.reference).map(|(r, t)| format!("{r}:{t}"));
