@@ -467,6 +467,41 @@ fn an_index_of_indexes_is_saved_whole() {
 }
 
 #[test]
+fn short_names_other_tools_write_and_unnamed_images_can_be_used_and_removed() {
+    let repo = unique("others");
+    let (home, store, reference, _) = pulled(&repo);
+    // skopeo names what it puts in an OCI layout as it is told: here `short:1`.
+    skopeo(&[
+        "copy",
+        "--src-tls-verify=false",
+        &format!("docker://{reference}"),
+        &format!("oci:{store}:short:1"),
+    ]);
+    let tar = home.dir.path().join("short.tar");
+    ok(&save(&home, &store, &["short:1"], &tar, &[]));
+    ok(&home.run(&["rmi", "short:1", "--store", &store]));
+
+    // An archive that names nothing: listed as <none>, removed by digest with its blobs.
+    let unnamed = home.dir.path().join("unnamed.tar");
+    skopeo(&[
+        "copy",
+        "--src-tls-verify=false",
+        &format!("docker://{reference}"),
+        &format!("docker-archive:{}", unnamed.display()),
+    ]);
+    let other = home.dir.path().join("other").display().to_string();
+    ok(&home.run(&["load", "-i", unnamed.to_str().unwrap(), "--store", &other]));
+    let listed = images(&home, &other);
+    let entry = &listed[0];
+    assert_eq!(entry["repository"], "<none>", "{listed}");
+    let digest = entry["digest"].as_str().unwrap().to_string();
+    assert!(!blob_files(&other).is_empty());
+    ok(&home.run(&["rmi", &digest, "--store", &other]));
+    assert_eq!(images(&home, &other), serde_json::json!([]));
+    assert!(blob_files(&other).is_empty());
+}
+
+#[test]
 fn a_damaged_archive_adds_nothing() {
     let repo = unique("damaged");
     let (home, store, reference, image) = pulled(&repo);

@@ -234,7 +234,7 @@ pub struct ImagesArgs {
 
 #[derive(Args, Debug)]
 pub struct RmiArgs {
-    /// Images to remove
+    /// Images to remove: names, or a manifest digest (sha256:…) for every name of it and for an image `images` lists as <none>
     #[arg(value_name = "REF", required = true)]
     pub references: Vec<String>,
     #[command(flatten)]

@@ -17,11 +17,22 @@ struct Row {
 
 pub fn run(args: ImagesArgs) -> anyhow::Result<()> {
     let store = Store::open(&Store::default_root(args.store.store.as_deref()))?;
-    let rows: Vec<Row> = store
-        .index()?
+    let index = store.index()?;
+    // Images an archive gave no name show as docker shows them; `rmi DIGEST` removes them.
+    let unnamed = index
+        .unnamed()
+        .into_iter()
+        .map(|(digest, media_type, size)| Entry {
+            name: "<none>".into(),
+            digest,
+            media_type,
+            size,
+        });
+    let rows: Vec<Row> = index
         .entries()
-        .iter()
-        .map(|e| describe(&store, e))
+        .into_iter()
+        .chain(unnamed)
+        .map(|e| describe(&store, &e))
         .collect();
     match args.format {
         OutputFormat::Json => {

@@ -71,8 +71,11 @@ impl Index {
             .collect()
     }
 
+    /// The entry `name` (a full normalised reference) names.
     pub fn find(&self, name: &str) -> Option<Entry> {
-        self.entries().into_iter().find(|e| e.name == name)
+        self.entries()
+            .into_iter()
+            .find(|e| same_name(&e.name, name))
     }
 
     /// The image with this digest, named or not (`load` keeps unnamed images by digest).
@@ -121,8 +124,44 @@ impl Index {
             e.annotations
                 .as_ref()
                 .and_then(|a| a.get(REF_NAME))
-                .is_none_or(|n| n != name)
+                .is_none_or(|n| !same_name(n, name))
         });
         before != self.doc.manifests.len()
     }
+
+    /// Removes every entry for `digest`, named or not; true if there was one.
+    pub fn remove_digest(&mut self, digest: &Digest) -> bool {
+        let wanted = digest.to_string();
+        let before = self.doc.manifests.len();
+        self.doc.manifests.retain(|e| e.digest != wanted);
+        before != self.doc.manifests.len()
+    }
+
+    /// Entries with no name (an archive gave none), for `images` to show as `<none>`.
+    pub fn unnamed(&self) -> Vec<(Digest, String, u64)> {
+        self.doc
+            .manifests
+            .iter()
+            .filter(|e| {
+                e.annotations
+                    .as_ref()
+                    .is_none_or(|a| !a.contains_key(REF_NAME))
+            })
+            .filter_map(|e| {
+                Some((
+                    e.digest.parse().ok()?,
+                    e.media_type.clone(),
+                    e.size.max(0) as u64,
+                ))
+            })
+            .collect()
+    }
+}
+
+/// Whether the stored name `stored` is `wanted` (a full normalised reference). Other tools
+/// write short names (skopeo `oci:DIR:other:1` stores `other:1`); they are read as docker
+/// would read them.
+fn same_name(stored: &str, wanted: &str) -> bool {
+    stored == wanted
+        || crate::reference::Reference::parse(stored).is_ok_and(|r| r.to_string() == wanted)
 }
