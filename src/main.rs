@@ -7,6 +7,12 @@ use regctl::exit::{ExitCode as Code, UsageError};
 use regctl::{auth, containerd, reference, registry, store, transport};
 
 fn main() -> ExitCode {
+    // `regctl tags … | head`: a reader that went away ends us quietly, as it ends cat or
+    // crane, instead of a panic in println! (Rust ignores SIGPIPE by default).
+    // SAFETY: setting a signal's disposition to the default before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = regctl::cli::Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
