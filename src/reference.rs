@@ -19,6 +19,12 @@ pub enum ReferenceError {
     InvalidRepository(String),
     #[error("invalid image reference {0:?}: expected [REGISTRY/]REPOSITORY[:TAG][@sha256:DIGEST], e.g. harbor.example.com/library/busybox:1.35.0")]
     InvalidReference(String),
+    #[error("{reference} names digest {wanted}, but the image is {actual}; leave the digest out of the target, or name the image it is")]
+    DigestMismatch {
+        reference: String,
+        wanted: Digest,
+        actual: Digest,
+    },
 }
 
 /// A registry host as regctl keys everything by: `host` or `host:port`, lower-case, with
@@ -271,9 +277,17 @@ impl Reference {
     }
 
     /// Where a manifest with `digest` is put: under the tag, or under its digest when the
-    /// reference has no tag.
-    pub fn manifest_reference_for(&self, digest: &Digest) -> String {
-        self.tag.clone().unwrap_or_else(|| digest.to_string())
+    /// reference has no tag. A target that names another digest is refused rather than
+    /// quietly given something else.
+    pub fn manifest_reference_for(&self, digest: &Digest) -> Result<String, ReferenceError> {
+        if let Some(wanted) = self.digest.as_ref().filter(|d| *d != digest) {
+            return Err(ReferenceError::DigestMismatch {
+                reference: self.to_string(),
+                wanted: wanted.clone(),
+                actual: digest.clone(),
+            });
+        }
+        Ok(self.tag.clone().unwrap_or_else(|| digest.to_string()))
     }
 
     /// The same repository at `digest` (the tag is dropped: the digest says it all).

@@ -607,6 +607,49 @@ fn a_pull_beside_an_rmi_never_lists_an_image_with_blobs_gone() {
 }
 
 #[test]
+fn digests_in_names_pin_what_was_pulled_and_never_rename_an_image() {
+    let bed = support::bed();
+    let repo = unique("pinned");
+    let image = bed.push_plain(&repo, vec![layer("pinned", 1_000)]);
+    let home = Home::new();
+    let store = home.dir.path().join("store").display().to_string();
+    // Pulled by tag and digest: listed, and addressed, by the tag.
+    let pinned = format!("{}/{repo}:v1@{}", bed.plain_registry, image.digest);
+    ok(&home.run(&["pull", &pinned, "--store", &store]));
+    let tagged = format!("{}/{repo}:v1", bed.plain_registry);
+    let tar = home.dir.path().join("pinned.tar").display().to_string();
+    ok(&home.run(&["save", &tagged, "-o", &tar, "--store", &store]));
+
+    // A digest is what an image is, not a name to give it, and a target naming another
+    // digest is refused before anything is sent.
+    let other = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+    let target = format!("{}/{repo}:zz@{other}", bed.plain_registry);
+    let out = home.run(&["tag", &tagged, &target, "--store", &store]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let wrong = format!("{}/{repo}:v1@{other}", bed.plain_registry);
+    let out = home.run(&["push", &wrong, "--store", &store]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("names digest"), "{}", stderr(&out));
+    ok(&home.run(&["rmi", &tagged, "--store", &store]));
+    assert_eq!(blob_files(&store), 0);
+
+    // A reader that goes away (`| head`) ends regctl quietly, never with a panic.
+    let mut listing = home.command(&["images", "--store", &store]);
+    let child = listing
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = {
+        let mut child = child;
+        drop(child.stdout.take());
+        child.wait_with_output().unwrap()
+    };
+    assert_ne!(out.status.code(), Some(101), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+}
+
+#[test]
 fn tls_pulls_read_every_blob_on_a_blocking_thread_with_the_token() {
     let bed = support::bed();
     let repo = format!("private/{}", unique("tlsget"));

@@ -3,12 +3,20 @@
 
 use crate::cli::TagArgs;
 use crate::digest::Digest;
+use crate::exit::UsageError;
 use crate::reference::Reference;
 use crate::store::index::Entry;
 use crate::store::{self, Store};
 
 pub fn run(args: TagArgs) -> anyhow::Result<()> {
     let target = Reference::parse(&args.target)?;
+    if target.digest().is_some() {
+        // As docker: a digest is what an image is, not a name to give it.
+        return Err(UsageError(format!(
+            "refusing to create a tag with a digest reference: {target}"
+        ))
+        .into());
+    }
     let store = Store::open(&Store::default_root(args.store.store.as_deref()))?;
     let lock = store.lock()?;
     let mut index = store.index()?;

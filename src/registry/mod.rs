@@ -37,6 +37,8 @@ pub enum Error {
     Auth(#[from] crate::auth::Error),
     #[error(transparent)]
     Transport(#[from] crate::transport::Error),
+    #[error(transparent)]
+    Reference(#[from] crate::reference::ReferenceError),
 }
 
 impl Error {
@@ -50,6 +52,7 @@ impl Error {
             Error::Store(e) => e.exit_code(),
             Error::Auth(e) => e.exit_code(),
             Error::Transport(e) => e.exit_code(),
+            Error::Reference(_) => ExitCode::Usage,
             _ => ExitCode::General,
         }
     }

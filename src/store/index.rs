@@ -160,8 +160,16 @@ impl Index {
 
 /// Whether the stored name `stored` is `wanted` (a full normalised reference). Other tools
 /// write short names (skopeo `oci:DIR:other:1` stores `other:1`); they are read as docker
-/// would read them.
+/// would read them. A name with a tag and a digest (`pull repo:v1@sha256:…`) is addressed by
+/// its tag, as `images` shows it: the digest only pinned what was pulled.
 fn same_name(stored: &str, wanted: &str) -> bool {
-    stored == wanted
-        || crate::reference::Reference::parse(stored).is_ok_and(|r| r.to_string() == wanted)
+    stored == wanted || key(stored).is_some_and(|k| Some(k) == key(wanted))
+}
+
+fn key(name: &str) -> Option<String> {
+    let reference = crate::reference::Reference::parse(name).ok()?;
+    Some(match (reference.tag(), reference.digest()) {
+        (Some(tag), Some(_)) => format!("{}:{tag}", reference.repository()),
+        _ => reference.to_string(),
+    })
 }

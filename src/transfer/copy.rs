@@ -64,7 +64,7 @@ pub async fn copy(
         manifests::put(
             ends.target,
             target_repo,
-            &to.manifest_reference_for(&top.digest),
+            &to.manifest_reference_for(&top.digest)?,
             &top,
             &target_scopes,
         )
@@ -80,6 +80,8 @@ pub async fn copy(
         })?,
         None => top,
     };
+    // Before a byte goes out: a target naming another digest is a mistake, not a copy.
+    to.manifest_reference_for(&top.digest)?;
     let mut images = Vec::new();
     if top.is_index() {
         if top.entries()?.is_empty() {
@@ -169,7 +171,7 @@ async fn put_manifests(
     manifests::put(
         target,
         to.repository(),
-        &to.manifest_reference_for(&top.digest),
+        &to.manifest_reference_for(&top.digest)?,
         top,
         scopes,
     )

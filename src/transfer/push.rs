@@ -81,6 +81,8 @@ pub async fn push(
         images,
         reduced,
     } = plan(store, source)?;
+    // Before a byte goes out: a target naming another digest is a mistake, not a push.
+    let put_as = target.manifest_reference_for(&top.digest)?;
     let repository = target.repository();
     let mut needed = Vec::new();
     for image in &images {
@@ -160,14 +162,7 @@ pub async fn push(
             .await?;
         }
     }
-    manifests::put(
-        client,
-        repository,
-        &target.manifest_reference_for(&top.digest),
-        &top,
-        &scopes,
-    )
-    .await?;
+    manifests::put(client, repository, &put_as, &top, &scopes).await?;
     Ok(Pushed {
         digest: top.digest,
         reduced,
