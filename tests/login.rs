@@ -154,6 +154,56 @@ fn unknown_ca_then_ca_file_then_certs_d_then_insecure() {
 }
 
 #[test]
+fn a_self_signed_registry_certificate_is_trusted_as_its_own_ca() {
+    // What docker's "use self-signed certificates" guide makes (`openssl req -x509`): a CA
+    // certificate the server presents as its own, trusted by putting it in certs.d.
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
+    let dir = tempfile::tempdir().unwrap();
+    let mut params = CertificateParams::new(vec!["127.0.0.1".to_string()]).unwrap();
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let key = KeyPair::generate().unwrap();
+    let cert = params.self_signed(&key).unwrap();
+    let (cert_file, key_file) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    std::fs::write(&cert_file, cert.pem()).unwrap();
+    std::fs::write(&key_file, key.serialize_pem()).unwrap();
+    let spec = support::registry::Spec {
+        name: "self-signed",
+        tls: Some((cert_file.clone(), key_file)),
+        client_ca: None,
+        auth: support::registry::Auth::None,
+    };
+    let mut started = loop {
+        let mut started = support::registry::spawn(dir.path(), &spec).unwrap();
+        match support::registry::wait_listening(&mut started, std::time::Duration::from_secs(20)) {
+            Ok(()) => break started,
+            Err((true, _)) => continue, // its port was taken meanwhile
+            Err((false, log)) => panic!("{log}"),
+        }
+    };
+    let registry = started.addr.to_string();
+    let home = Home::new();
+    let out = home.run(&["catalog", &registry]);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(stderr(&out).contains("self-signed"), "{}", stderr(&out));
+    let out = home.run(&[
+        "catalog",
+        &registry,
+        "--ca-file",
+        cert_file.to_str().unwrap(),
+    ]);
+    ok(&out);
+    // The certificate is trusted for the names it carries, not for any host.
+    let out = home.run(&[
+        "catalog",
+        &format!("localhost:{}", started.addr.port()),
+        "--ca-file",
+        cert_file.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    let _ = started.child.kill();
+}
+
+#[test]
 fn settings_given_at_login_are_remembered() {
     let bed = support::bed();
     let home = Home::new();

@@ -472,6 +472,10 @@ fn describe_certificate_error(err: &rustls::CertificateError) -> String {
         }
         C::Revoked => "certificate has been revoked".into(),
         C::BadSignature => "certificate has a bad signature".into(),
+        C::Other(other) if tls::is_ca_used_as_end_entity(other) => {
+            "the server presents a CA certificate as its own (a self-signed one?)".into()
+        }
+        C::Other(other) => format!("certificate rejected: {other}"),
         other => format!("certificate rejected: {other:?}"),
     }
 }

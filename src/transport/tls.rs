@@ -6,11 +6,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::client::ResolvesClientCert;
+use rustls::client::{verify_server_name, ResolvesClientCert, WebPkiServerVerifier};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+use rustls::server::ParsedCertificate;
 use rustls::sign::CertifiedKey;
-use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::{
+    CertificateError, ClientConfig, DigitallySignedStruct, OtherError, RootCertStore,
+    SignatureScheme,
+};
 
 /// A client certificate and its key; both may be the same PEM file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +34,8 @@ pub enum TlsConfigError {
     CaFileEmpty(PathBuf),
     #[error("cannot load client certificate {}: {reason}", path.display())]
     ClientCert { path: PathBuf, reason: String },
+    #[error("cannot set up certificate verification: {0}")]
+    Verifier(String),
 }
 
 /// Installs ring as rustls' provider once per process; rustls refuses to pick one itself when
@@ -83,7 +89,13 @@ pub fn client_config(
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(SkipVerification))
     } else {
-        builder.with_root_certificates(roots(ca_files)?)
+        let (roots, trusted) = roots(ca_files)?;
+        let inner = WebPkiServerVerifier::builder(Arc::new(roots))
+            .build()
+            .map_err(|e| TlsConfigError::Verifier(e.to_string()))?;
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(TrustedSelfSigned { inner, trusted }))
     };
     let mut config = match client_cert {
         Some(cc) => {
@@ -113,12 +125,16 @@ pub fn client_config(
 }
 
 /// The system's roots plus the CA files named for this registry: a private CA adds to the
-/// system roots rather than replacing them, so a registry behind a public certificate keeps working.
-fn roots(ca_files: &[PathBuf]) -> Result<RootCertStore, TlsConfigError> {
+/// system roots rather than replacing them, so a registry behind a public certificate keeps
+/// working. Also the certificates of those files themselves, for `TrustedSelfSigned`.
+fn roots(
+    ca_files: &[PathBuf],
+) -> Result<(RootCertStore, Vec<CertificateDer<'static>>), TlsConfigError> {
     let mut store = RootCertStore::empty();
     // Unreadable entries in the system bundle are skipped, as every TLS client does.
     let native = rustls_native_certs::load_native_certs();
     store.add_parsable_certificates(native.certs);
+    let mut trusted = Vec::new();
     for path in ca_files {
         let certs = load_certs(path).map_err(|_| match std::fs::metadata(path) {
             Err(source) => TlsConfigError::CaFile {
@@ -127,9 +143,84 @@ fn roots(ca_files: &[PathBuf]) -> Result<RootCertStore, TlsConfigError> {
             },
             Ok(_) => TlsConfigError::CaFileEmpty(path.clone()),
         })?;
-        store.add_parsable_certificates(certs);
+        store.add_parsable_certificates(certs.iter().cloned());
+        trusted.extend(certs);
     }
-    Ok(store)
+    Ok((store, trusted))
+}
+
+/// WebPKI verification, plus the self-signed registry certificate docker's guide makes
+/// (`openssl req -x509 …`, which marks it a CA) and then trusts as its own CA in certs.d.
+/// WebPKI refuses a CA certificate as a server's ("CaUsedAsEndEntity"); Go, curl and OpenSSL
+/// accept a server certificate the user trusted as such. So does this, for exactly the
+/// certificates of --ca-file and certs.d, still checking its dates (WebPKI checked them before
+/// it stopped at the CA flag) and the host name.
+#[derive(Debug)]
+struct TrustedSelfSigned {
+    inner: Arc<WebPkiServerVerifier>,
+    trusted: Vec<CertificateDer<'static>>,
+}
+
+impl ServerCertVerifier for TrustedSelfSigned {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let verdict = self.inner.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        );
+        match verdict {
+            Err(rustls::Error::InvalidCertificate(CertificateError::Other(other)))
+                if is_ca_used_as_end_entity(&other)
+                    && self
+                        .trusted
+                        .iter()
+                        .any(|t| t.as_ref() == end_entity.as_ref()) =>
+            {
+                verify_server_name(&ParsedCertificate::try_from(end_entity)?, server_name)?;
+                Ok(ServerCertVerified::assertion())
+            }
+            verdict => verdict,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.inner.supported_verify_schemes()
+    }
+}
+
+/// WebPKI's refusal of a CA certificate as a server's, which rustls passes on as "other".
+pub fn is_ca_used_as_end_entity(other: &OtherError) -> bool {
+    matches!(
+        other.0.downcast_ref::<webpki::Error>(),
+        Some(webpki::Error::CaUsedAsEndEntity)
+    )
 }
 
 /// PEM certificates, or a single DER one (Windows-made `.crt` files often are DER).
