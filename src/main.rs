@@ -13,7 +13,10 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = regctl::cli::Cli::parse();
+    let cli = match regctl::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -35,6 +38,43 @@ fn main() -> ExitCode {
             ExitCode::from(classify(&err) as u8)
         }
     }
+}
+
+/// Help and version go out as clap prints them. A usage error is one line, as every other
+/// error is (clap's own spans three, with a usage block); clap's tip, when it has one, is kept.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        e.exit();
+    }
+    let text = e.to_string();
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let mut first = lines
+        .next()
+        .unwrap_or("error: invalid arguments")
+        .to_string();
+    // "the following required arguments were not provided:" names them on the next lines.
+    if first.ends_with(':') {
+        let named: Vec<&str> = lines
+            .by_ref()
+            .take_while(|l| l.starts_with('<') || l.starts_with('-'))
+            .collect();
+        first = format!("{} {}", first.trim_end_matches(':'), named.join(" "));
+    }
+    let tip = lines
+        .find_map(|l| {
+            l.strip_prefix("tip: ")
+                .or(l.strip_prefix("[possible values: "))
+        })
+        .map(|t| format!(" ({})", t.trim_end_matches(']')))
+        .unwrap_or_default();
+    eprintln!("{first}{tip}; see `regctl --help`");
+    ExitCode::from(Code::Usage as u8)
 }
 
 /// The code of the first error in the chain that knows its own.

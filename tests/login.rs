@@ -200,6 +200,11 @@ fn a_self_signed_registry_certificate_is_trusted_as_its_own_ca() {
         cert_file.to_str().unwrap(),
     ]);
     assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not valid for that name (it is for 127.0.0.1)"),
+        "{}",
+        stderr(&out)
+    );
     let _ = started.child.kill();
 }
 
@@ -582,6 +587,13 @@ fn malformed_input_is_a_usage_error() {
     let out = home.run(&["tags", "Not/Valid"]);
     assert_eq!(code(&out), 2);
     assert_eq!(stderr(&out).lines().count(), 1);
+    // What clap catches is one line too.
+    for args in [&["pull"][..], &["images", "--format", "yaml"], &["--nope"]] {
+        let out = home.run(args);
+        assert_eq!(code(&out), 2, "{}", stderr(&out));
+        assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+        assert!(stderr(&out).starts_with("error: "), "{}", stderr(&out));
+    }
 }
 
 #[test]

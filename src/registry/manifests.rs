@@ -20,6 +20,12 @@ fn url(client: &Client, repository: &Repository, reference: &str) -> reqwest::Ur
         .url(&format!("v2/{}/manifests/{reference}", repository.path()))
 }
 
+/// `repository:tag` or `repository@sha256:…`, as a reference is written.
+fn at(repository: &Repository, reference: &str) -> String {
+    let sep = if reference.contains(':') { '@' } else { ':' };
+    format!("{repository}{sep}{reference}")
+}
+
 /// The body, given up on as soon as it passes `MAX_MANIFEST`: an error page or a hostile server
 /// must not make us hold whatever it cares to send.
 async fn capped_body(mut response: Response, what: &dyn Fn() -> String) -> Result<Vec<u8>, Error> {
@@ -68,7 +74,7 @@ pub async fn get(
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let what = || format!("manifest {repository}:{reference}");
+    let what = || format!("manifest {}", at(repository, reference));
     let body = capped_body(response, &what).await?;
     check_status(status, &body, what)?;
     let manifest = Manifest::parse(body, content_type.as_deref()).map_err(Error::Manifest)?;
@@ -79,7 +85,7 @@ pub async fn get(
     if let Some(expected) = expected {
         if manifest.digest != expected {
             return Err(Error::DigestMismatch {
-                what: format!("manifest {repository}:{reference}"),
+                what: format!("manifest {}", at(repository, reference)),
                 expected,
                 actual: manifest.digest,
             });
@@ -125,7 +131,7 @@ pub async fn resolve(
         })
         .await?;
     check_status(response.status(), &[], || {
-        format!("manifest {repository}:{reference}")
+        format!("manifest {}", at(repository, reference))
     })?;
     let header = |name: &str| {
         response
@@ -165,7 +171,7 @@ pub async fn put(
     let status = response.status();
     let body = response.bytes().await.unwrap_or_default();
     check_status(status, &body, || {
-        format!("putting manifest {repository}:{reference}")
+        format!("putting manifest {}", at(repository, reference))
     })
 }
 

@@ -40,6 +40,8 @@ pub enum Error {
         reason: String,
         certs_dir: PathBuf,
     },
+    #[error("x509: the certificate of {host} is not valid for that name{presented}; connect by a name it carries, or skip verification with --insecure")]
+    WrongName { host: String, presented: String },
     #[error("TLS handshake with {host} failed: {reason}; if the registry wants a client certificate, pass --cert-file and --key-file or put client.cert and client.key in its certs.d directory")]
     Handshake { host: String, reason: String },
     #[error("{host} does not speak TLS; if it is meant to be reached over plain HTTP, pass --plain-http")]
@@ -333,6 +335,16 @@ impl Transport {
         };
         if let Some(tls) = find_rustls_error(err) {
             return match tls {
+                // A CA does not help with a name the certificate lacks.
+                rustls::Error::InvalidCertificate(
+                    rustls::CertificateError::NotValidForNameContext { presented, .. },
+                ) => Error::WrongName {
+                    host,
+                    presented: match presented.as_slice() {
+                        [] => String::new(),
+                        names => format!(" (it is for {})", plain_names(names)),
+                    },
+                },
                 rustls::Error::InvalidCertificate(cert) => Error::Certificate {
                     host,
                     reason: describe_certificate_error(cert),
@@ -458,6 +470,21 @@ fn innermost_message(err: &(dyn std::error::Error + 'static)) -> String {
         current = next;
     }
     current.to_string()
+}
+
+/// rustls describes a certificate's names as `DnsName("a")`, `IpAddress(1.2.3.4)`: the names alone.
+fn plain_names(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| {
+            let inner = n
+                .split_once('(')
+                .and_then(|(_, rest)| rest.strip_suffix(')'))
+                .unwrap_or(n);
+            inner.trim_matches('"').to_string()
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Go's x509 wording, which operators already search for.
