@@ -258,6 +258,18 @@ fn plain_http_registry_on_loopback() {
     // A TLS registry is never downgraded because of a certificate failure.
     let out = home.run(&["tags", &format!("{}/library/x", bed.token_registry)]);
     assert_eq!(code(&out), 5, "{}", stderr(&out));
+    // And --plain-http on one says what is wrong.
+    let out = home.run(&[
+        "tags",
+        &format!("{}/library/x", bed.token_registry),
+        "--plain-http",
+    ]);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("drop --plain-http"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -30,10 +30,21 @@ impl Client {
             StatusCode::UNAUTHORIZED => session.observe(&response),
             status if status.is_success() => {}
             status => {
+                let body = response.bytes().await.unwrap_or_default();
+                // Go's answer to plain HTTP on a TLS port (distribution, Harbor's core).
+                let speaks_tls = status == StatusCode::BAD_REQUEST
+                    && transport.is_plain_http()
+                    && String::from_utf8_lossy(&body).contains("HTTP request to an HTTPS server");
+                if speaks_tls {
+                    return Err(crate::transport::Error::SpeaksTls {
+                        host: transport.registry().to_string(),
+                    }
+                    .into());
+                }
                 return Err(Error::NotARegistry {
                     registry: transport.registry().to_string(),
                     status: status.as_u16(),
-                })
+                });
             }
         }
         Ok(Client { transport, session })

@@ -46,6 +46,8 @@ pub enum Error {
     Handshake { host: String, reason: String },
     #[error("{host} does not speak TLS; if it is meant to be reached over plain HTTP, pass --plain-http")]
     NotTls { host: String },
+    #[error("{host} speaks TLS, not plain HTTP: drop --plain-http (and trust its CA with --ca-file if it is a private one)")]
+    SpeaksTls { host: String },
     #[error("cannot connect to {host}: {reason}")]
     Connect { host: String, reason: String },
     #[error("{request} failed: {reason}")]
