@@ -19,12 +19,6 @@ pub struct PushOptions {
     pub quiet: bool,
 }
 
-pub struct Pushed {
-    pub digest: Digest,
-    /// Some((present, total)) when only some platforms of an index were in the store.
-    pub reduced: Option<(usize, usize)>,
-}
-
 /// What a push sends for one name in the store.
 pub struct Plan {
     /// The manifest the tag will point at (an index, possibly reduced, or an image).
@@ -75,12 +69,8 @@ pub async fn push(
     source: &Reference,
     target: &Reference,
     options: &PushOptions,
-) -> Result<Pushed, Error> {
-    let Plan {
-        top,
-        images,
-        reduced,
-    } = plan(store, source)?;
+) -> Result<Digest, Error> {
+    let Plan { top, images, .. } = plan(store, source)?;
     // Before a byte goes out: a target naming another digest is a mistake, not a push.
     let put_as = target.manifest_reference_for(&top.digest)?;
     let repository = target.repository();
@@ -163,8 +153,5 @@ pub async fn push(
         }
     }
     manifests::put(client, repository, &put_as, &top, &scopes).await?;
-    Ok(Pushed {
-        digest: top.digest,
-        reduced,
-    })
+    Ok(top.digest)
 }
