@@ -60,5 +60,54 @@ pub fn collect(store: &Store, lock: &Lock) -> Result<u64, Error> {
     let mut sources = super::sources::Sources::load(store);
     sources.retain(|d| d.parse::<Digest>().is_ok_and(|d| reachable.contains(&d)));
     sources.save(store, lock)?;
-    Ok(freed)
+    Ok(freed + stale_partials(store))
+}
+
+/// A partial download waits for the next pull of its image to resume it; one nobody touched
+/// for a week waits for nothing. Best effort: a pull writing one keeps it fresh.
+fn stale_partials(store: &Store) -> u64 {
+    const STALE: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
+    let Ok(entries) = std::fs::read_dir(store.private("ingest")) else {
+        return 0;
+    };
+    let mut freed = 0;
+    for entry in entries.flatten() {
+        let Ok(meta) = entry.metadata() else { continue };
+        let old = meta
+            .modified()
+            .ok()
+            .and_then(|m| m.elapsed().ok())
+            .is_some_and(|age| age > STALE);
+        if meta.is_file() && old && std::fs::remove_file(entry.path()).is_ok() {
+            freed += meta.len();
+        }
+    }
+    freed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partials_untouched_for_a_week_go_and_fresh_ones_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let ingest = store.private("ingest");
+        let (old, fresh) = (ingest.join("old.partial"), ingest.join("fresh.partial"));
+        std::fs::write(&old, b"abandoned").unwrap();
+        std::fs::write(&fresh, b"downloading").unwrap();
+        let month_ago =
+            std::time::SystemTime::now() - std::time::Duration::from_secs(30 * 24 * 3600);
+        std::fs::File::options()
+            .write(true)
+            .open(&old)
+            .unwrap()
+            .set_modified(month_ago)
+            .unwrap();
+        let lock = store.lock().unwrap();
+        assert_eq!(collect(&store, &lock).unwrap(), 9);
+        assert!(!old.exists());
+        assert!(fresh.exists());
+    }
 }
