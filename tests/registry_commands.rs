@@ -361,3 +361,20 @@ fn a_copy_whose_source_keeps_failing_leaves_no_manifest() {
     let out = home.run(&["digest", &target]);
     assert_eq!(code(&out), 4, "{}", stderr(&out));
 }
+
+#[test]
+fn tls_flags_for_a_copy_between_two_registries_are_refused() {
+    // They would apply to both: --insecure for one would drop verification of the other.
+    let home = Home::new();
+    for flag in [
+        &["--insecure"][..],
+        &["--plain-http"],
+        &["--ca-file", "/dev/null"],
+    ] {
+        let mut args = vec!["copy", "127.0.0.1:1/a/b:v1", "127.0.0.1:2/a/b:v1"];
+        args.extend_from_slice(flag);
+        let out = home.run(&args);
+        assert_eq!(code(&out), 2, "{}", stderr(&out));
+        assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    }
+}

@@ -3,6 +3,7 @@
 use super::connection::connect;
 use super::flags::platforms;
 use crate::cli::CopyArgs;
+use crate::exit::UsageError;
 use crate::reference::{Reference, Repository};
 use crate::registry::lists;
 use crate::transfer::copy::{copy, CopyOptions, Ends};
@@ -40,6 +41,23 @@ pub async fn run(args: CopyArgs, verbose: bool) -> anyhow::Result<()> {
     let Some((first_from, first_to)) = pairs.first() else {
         return Ok(());
     };
+    let tls_flags = &args.registry;
+    if first_from.registry() != first_to.registry()
+        && (tls_flags.insecure
+            || tls_flags.plain_http
+            || tls_flags.ca_file.is_some()
+            || tls_flags.cert_file.is_some())
+    {
+        // They would apply to both registries: --insecure for a private source would skip
+        // verification of a public target too, and --plain-http would send its credential in
+        // clear. Each registry keeps its own (certs.d, or what `login` remembered).
+        return Err(UsageError(format!(
+            "--insecure, --plain-http, --ca-file and --cert-file name one registry, and this copy talks to two ({} and {}); give each its settings with `regctl login REGISTRY …` (remembered) or its certs.d directory",
+            first_from.registry(),
+            first_to.registry()
+        ))
+        .into());
+    }
     let source = connect(first_from.registry(), &args.registry, verbose).await?;
     let target = if first_from.registry() == first_to.registry() {
         None
