@@ -426,6 +426,37 @@ fn a_killed_download_resumes_with_range() {
 }
 
 #[test]
+fn a_registry_that_stops_answering_is_given_up_on_and_a_stalled_blob_resumes() {
+    // A connection that stalls mid-layer: after the idle timeout the pull takes the rest
+    // with Range instead of waiting forever.
+    let bed = support::bed();
+    let repo = unique("stall");
+    let image = bed.push_plain(&repo, vec![layer("stalled", 3 << 20)]);
+    let proxy = support::proxy::FaultProxy::start(
+        &bed.plain_registry,
+        support::proxy::Fault::StallAfter(1 << 20),
+        1,
+    );
+    let home = Home::new();
+    let store = home.dir.path().join("store").display().to_string();
+    let reference = format!("{}/{repo}:v1", proxy.addr);
+    let mut pull = home.command(&["pull", &reference, "--store", &store]);
+    let out = common::run(pull.env("REGCTL_IDLE_TIMEOUT", "1"), None);
+    ok(&out);
+    assert_eq!(stdout(&out).trim(), image.digest);
+    assert_eq!(proxy.fired(), 1);
+
+    // A server that accepts connections and never answers: exit 5, not a hang.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = silent.local_addr().unwrap();
+    let mut tags = home.command(&["tags", &format!("{addr}/x"), "--plain-http"]);
+    let out = common::run(tags.env("REGCTL_IDLE_TIMEOUT", "1"), None);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    drop(silent);
+}
+
+#[test]
 fn a_dropped_connection_mid_blob_is_retried() {
     let bed = support::bed();
     let repo = unique("dropped");

@@ -237,6 +237,9 @@ fn connect(url: &Url) -> io::Result<TcpStream> {
             Ok(stream) => {
                 // The head must not wait for an ACK (Nagle), as with every client of ours.
                 stream.set_nodelay(true)?;
+                // A peer that stops reading or answering fails the request (see idle_timeout).
+                stream.set_read_timeout(Some(super::idle_timeout()))?;
+                stream.set_write_timeout(Some(super::idle_timeout()))?;
                 return Ok(stream);
             }
             Err(e) => last = e,

@@ -18,6 +18,19 @@ pub use tls::ClientCert;
 
 const USER_AGENT_VALUE: &str = concat!("regctl/", env!("CARGO_PKG_VERSION"));
 
+/// How long a connection may go without a byte before the request counts as failed (and is
+/// retried, a download resumed, like a dropped connection): a registry or token service that
+/// accepts and then never answers must not hold a CI job forever. Generous, because a
+/// registry answers the PUT that completes a large blob only once it has stored it.
+/// `REGCTL_IDLE_TIMEOUT` (seconds) sets another.
+pub fn idle_timeout() -> Duration {
+    std::env::var("REGCTL_IDLE_TIMEOUT")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|&secs| secs > 0)
+        .map_or(Duration::from_secs(120), Duration::from_secs)
+}
+
 /// What the user (or the remembered settings) asked for one registry.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TlsOptions {
@@ -104,6 +117,7 @@ impl Transport {
             .tls_backend_preconfigured(tls)
             .user_agent(USER_AGENT_VALUE)
             .connect_timeout(Duration::from_secs(30))
+            .read_timeout(idle_timeout())
             .build()
             .map_err(|e| Error::Client(e.to_string()))?;
         let scheme = if options.plain_http { "http" } else { "https" };
