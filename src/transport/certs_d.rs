@@ -18,11 +18,19 @@ pub struct HostCerts {
 
 /// The roots searched, most specific to the machine first.
 pub fn default_roots() -> Vec<PathBuf> {
-    vec![
+    let mut roots = vec![
         PathBuf::from("/etc/containerd/certs.d"),
         PathBuf::from("/etc/docker/certs.d"),
-        crate::config::config_dir().join("certs.d"),
-    ]
+        // podman's and skopeo's, in docker's layout.
+        PathBuf::from("/etc/containers/certs.d"),
+    ];
+    // Rootless docker's and podman's.
+    if let Some(config) = dirs::config_dir() {
+        roots.push(config.join("docker/certs.d"));
+        roots.push(config.join("containers/certs.d"));
+    }
+    roots.push(crate::config::config_dir().join("certs.d"));
+    roots
 }
 
 pub fn lookup(roots: &[PathBuf], registry: &Registry) -> HostCerts {

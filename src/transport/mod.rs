@@ -44,9 +44,11 @@ pub struct TlsOptions {
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// `certs_dir` is the registry's own certs.d directory: the CA found there serves every
+    /// host regctl talks to for it (its token service, a redirect), not only `host`.
     #[error(
-        "x509: {reason} (talking to {host}); trust the registry's CA with --ca-file FILE or by putting it in {}/{host}/ca.crt, or skip verification with --insecure",
-        certs_dir.display()
+        "x509: {reason} (talking to {host}); trust the registry's CA with --ca-file FILE or by putting it in {}, or skip verification with --insecure",
+        certs_dir.join("ca.crt").display()
     )]
     Certificate {
         host: String,
@@ -55,7 +57,7 @@ pub enum Error {
     },
     #[error("x509: the certificate of {host} is not valid for that name{presented}; connect by a name it carries, or skip verification with --insecure")]
     WrongName { host: String, presented: String },
-    #[error("TLS handshake with {host} failed: {reason}; if the registry wants a client certificate, pass --cert-file and --key-file or put client.cert and client.key in its certs.d directory")]
+    #[error("TLS handshake with {host} failed: {reason}")]
     Handshake { host: String, reason: String },
     #[error("{host} does not speak TLS; if it is meant to be reached over plain HTTP, pass --plain-http")]
     NotTls { host: String },
@@ -343,6 +345,16 @@ impl Transport {
         Ok(response)
     }
 
+    /// The server's refusal, with the way out when it asked for a client certificate; without
+    /// that request, a refusal is about protocol versions or cipher suites.
+    fn handshake_reason(&self, said: String) -> String {
+        if self.cert_requested.get() {
+            format!("{said}; the registry wants a client certificate: pass --cert-file and --key-file, or put client.cert and client.key in its certs.d directory")
+        } else {
+            format!("{said} (no TLS version or cipher suite in common?)")
+        }
+    }
+
     fn classify(&self, method: Method, url: Url, err: &reqwest::Error) -> Error {
         let host = match (url.host_str(), url.port()) {
             (Some(h), Some(p)) => format!("{h}:{p}"),
@@ -364,12 +376,14 @@ impl Transport {
                 rustls::Error::InvalidCertificate(cert) => Error::Certificate {
                     host,
                     reason: describe_certificate_error(cert),
-                    certs_dir: crate::config::config_dir().join("certs.d"),
+                    certs_dir: crate::config::config_dir()
+                        .join("certs.d")
+                        .join(self.registry.name()),
                 },
                 rustls::Error::InvalidMessage(_) => Error::NotTls { host },
                 other => Error::Handshake {
                     host,
-                    reason: other.to_string(),
+                    reason: self.handshake_reason(other.to_string()),
                 },
             };
         }
@@ -378,7 +392,7 @@ impl Transport {
         if let Some(alert) = tls_data_error(err) {
             return Error::Handshake {
                 host,
-                reason: alert,
+                reason: self.handshake_reason(alert),
             };
         }
         // The server asked for a client certificate we lack and then hung up on us: its way of
