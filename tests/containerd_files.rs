@@ -607,6 +607,8 @@ fn dry_run_prints_a_redacted_diff_and_changes_nothing() {
     );
     assert!(!diff.contains("Robot12345"), "{diff}");
     assert!(diff.contains("hosts.toml"), "{diff}");
+    // The CA copied beside it is public: shown like any file.
+    assert!(!diff.contains("contents not shown"), "{diff}");
     assert_eq!(copy.text(), before);
     assert_eq!(copy.files(), ["config.toml"]);
 }

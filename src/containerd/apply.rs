@@ -415,9 +415,16 @@ fn diff(plan: &Plan) -> String {
         }
         let old = String::from_utf8_lossy(change.old.as_deref().unwrap_or_default());
         let new = String::from_utf8_lossy(change.new.as_deref().unwrap_or_default());
-        let Some((old, new)) = redact::pair(&old, &new) else {
+        // TOML files hold the secrets; the others are certificates, which are public.
+        let is_toml = change.path.extension().is_some_and(|e| e == "toml");
+        let shown = if is_toml {
+            redact::pair(&old, &new)
+        } else {
+            Some((old.into_owned(), new.into_owned()))
+        };
+        let Some((old, new)) = shown else {
             out.push_str(&format!(
-                "--- {from}\n+++ {to}\n(not TOML: contents not shown)\n"
+                "--- {from}\n+++ {to}\n(not valid TOML: contents not shown)\n"
             ));
             continue;
         };
