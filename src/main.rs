@@ -7,12 +7,7 @@ use regctl::exit::{ExitCode as Code, UsageError};
 use regctl::{auth, containerd, reference, registry, store, transport};
 
 fn main() -> ExitCode {
-    // `regctl tags … | head`: a reader that went away ends us quietly, as it ends cat or
-    // crane, instead of a panic in println! (Rust ignores SIGPIPE by default).
-    // SAFETY: setting a signal's disposition to the default before any thread starts.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
+    quiet_when_stdout_goes_away();
     let cli = match regctl::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return usage_error(e),
@@ -38,6 +33,26 @@ fn main() -> ExitCode {
             ExitCode::from(classify(&err) as u8)
         }
     }
+}
+
+/// `regctl tags … | head`: println! to a stdout whose reader went away panics. That one case
+/// ends quietly with 141, the status cat or crane get from SIGPIPE. SIGPIPE itself stays
+/// ignored (Rust's default): a socket or a credential helper whose peer went away must stay an
+/// error regctl reports, retries or rolls back, not a silent death mid-transfer.
+fn quiet_when_stdout_goes_away() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
 }
 
 /// Help and version go out as clap prints them. A usage error is one line, as every other
