@@ -657,10 +657,16 @@ fn digests_in_names_pin_what_was_pulled_and_never_rename_an_image() {
     let target = format!("{}/{repo}:zz@{other}", bed.plain_registry);
     let out = home.run(&["tag", &tagged, &target, "--store", &store]);
     assert_eq!(code(&out), 2, "{}", stderr(&out));
-    let wrong = format!("{}/{repo}:v1@{other}", bed.plain_registry);
-    let out = home.run(&["push", &wrong, "--store", &store]);
+    let elsewhere = format!("{}/{}:v1@{other}", bed.plain_registry, unique("pinned-copy"));
+    let out = home.run(&["copy", &tagged, &elsewhere]);
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     assert!(stderr(&out).contains("names digest"), "{}", stderr(&out));
+    // In the store, a name with a digest must have that digest.
+    let wrong = format!("{}/{repo}:v1@{other}", bed.plain_registry);
+    for command in ["push", "rmi"] {
+        let out = home.run(&[command, &wrong, "--store", &store]);
+        assert_eq!(code(&out), 4, "{command}: {}", stderr(&out));
+    }
     ok(&home.run(&["rmi", &tagged, "--store", &store]));
     assert_eq!(blob_files(&store), 0);
 

@@ -286,7 +286,14 @@ pub async fn mount(
         .transport()
         .request(Method::POST, url)
         .header(CONTENT_LENGTH, "0");
-    let response = client.try_once(scopes, request).await?;
+    let response = match client.try_once(scopes, request).await {
+        Ok(response) => response,
+        // The upload that takes over retries; a mount is only a shortcut.
+        Err(Error::Transport(e)) if crate::transport::Transport::is_transient(&e) => {
+            return Ok(Mount::Refused)
+        }
+        Err(e) => return Err(e),
+    };
     match response.status() {
         StatusCode::CREATED => Ok(Mount::Mounted),
         StatusCode::ACCEPTED => Ok(Mount::Upload(location(&response)?)),

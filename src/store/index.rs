@@ -75,7 +75,7 @@ impl Index {
     pub fn find(&self, name: &str) -> Option<Entry> {
         self.entries()
             .into_iter()
-            .find(|e| same_name(&e.name, name))
+            .find(|e| names(&e.name, &e.digest.to_string(), name))
     }
 
     /// The image with this digest, named or not (`load` keeps unnamed images by digest).
@@ -124,7 +124,7 @@ impl Index {
             e.annotations
                 .as_ref()
                 .and_then(|a| a.get(REF_NAME))
-                .is_none_or(|n| !same_name(n, name))
+                .is_none_or(|n| !names(n, &e.digest, name))
         });
         before != self.doc.manifests.len()
     }
@@ -158,18 +158,22 @@ impl Index {
     }
 }
 
-/// Whether the stored name `stored` is `wanted` (a full normalised reference). Other tools
-/// write short names (skopeo `oci:DIR:other:1` stores `other:1`); they are read as docker
-/// would read them. A name with a tag and a digest (`pull repo:v1@sha256:…`) is addressed by
-/// its tag, as `images` shows it: the digest only pinned what was pulled.
-fn same_name(stored: &str, wanted: &str) -> bool {
-    stored == wanted || key(stored).is_some_and(|k| Some(k) == key(wanted))
-}
-
-fn key(name: &str) -> Option<String> {
-    let reference = crate::reference::Reference::parse(name).ok()?;
-    Some(match (reference.tag(), reference.digest()) {
-        (Some(tag), Some(_)) => format!("{}:{tag}", reference.repository()),
-        _ => reference.to_string(),
-    })
+/// Whether the entry named `stored`, pointing at `digest`, is what `wanted` (a full
+/// normalised reference) asks for. Other tools write short names (skopeo `oci:DIR:other:1`
+/// stores `other:1`); they are read as docker would read them. A name with a tag and a digest
+/// (`pull repo:v1@sha256:…`) is addressed by its tag, as `images` shows it: the digest only
+/// pinned what was pulled. A wanted name with a digest must have that digest.
+fn names(stored: &str, digest: &str, wanted: &str) -> bool {
+    use crate::reference::Reference;
+    if stored == wanted {
+        return true;
+    }
+    let (Ok(stored), Ok(wanted)) = (Reference::parse(stored), Reference::parse(wanted)) else {
+        return false;
+    };
+    let tagged = |r: &Reference| match r.tag() {
+        Some(tag) => format!("{}:{tag}", r.repository()),
+        None => r.to_string(),
+    };
+    tagged(&stored) == tagged(&wanted) && wanted.digest().is_none_or(|d| d.to_string() == digest)
 }
