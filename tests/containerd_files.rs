@@ -642,6 +642,14 @@ fn show_remove_and_rollback() {
         stdout(&text)
     );
 
+    // A backup an earlier build left in the folder moves out with the next change.
+    std::fs::write(
+        copy.dir
+            .path()
+            .join("certs.d/127.0.0.1_5000_/hosts.toml.regctl-20250101T000000.000000Z.bak"),
+        "",
+    )
+    .unwrap();
     let out = regctl(
         None,
         &[

@@ -657,7 +657,11 @@ fn digests_in_names_pin_what_was_pulled_and_never_rename_an_image() {
     let target = format!("{}/{repo}:zz@{other}", bed.plain_registry);
     let out = home.run(&["tag", &tagged, &target, "--store", &store]);
     assert_eq!(code(&out), 2, "{}", stderr(&out));
-    let elsewhere = format!("{}/{}:v1@{other}", bed.plain_registry, unique("pinned-copy"));
+    let elsewhere = format!(
+        "{}/{}:v1@{other}",
+        bed.plain_registry,
+        unique("pinned-copy")
+    );
     let out = home.run(&["copy", &tagged, &elsewhere]);
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     assert!(stderr(&out).contains("names digest"), "{}", stderr(&out));

@@ -283,11 +283,32 @@ fn backup(change: &FileChange, config: &Path, stamp: &str) -> Result<PathBuf, Er
         Some(old) => ("bak", old.as_slice()),
         None => ("absent", &[][..]),
     };
-    let path = backup_dir(&change.path, config).join(format!("{name}{BACKUP_TAG}{stamp}.{suffix}"));
+    let dir = backup_dir(&change.path, config);
+    adopt_old_backups(&change.path, &dir);
+    let path = dir.join(format!("{name}{BACKUP_TAG}{stamp}.{suffix}"));
     // Backups of config.toml may hold credentials: only root reads them.
     write_atomic(&path, contents, 0o600)
         .map_err(Error::io(format!("writing the backup {}", path.display())))?;
     Ok(path)
+}
+
+/// Earlier builds kept a registry folder's backups in the folder itself, where they keep it
+/// from ever being empty (see `backup_dir`): they move to `dir` when the file is next changed.
+/// Best effort: one left behind is still found by `rollback`.
+fn adopt_old_backups(file: &Path, dir: &Path) {
+    let Some(folder) = file.parent().filter(|f| *f != dir) else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if parse_backup(&path).is_some_and(|(original, _, _)| original == file) {
+            let _ = std::fs::create_dir_all(dir);
+            let _ = std::fs::rename(&path, dir.join(entry.file_name()));
+        }
+    }
 }
 
 /// UTC, sortable as text, unique enough for runs that hold the lock one after the other.

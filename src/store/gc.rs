@@ -26,7 +26,8 @@ pub fn collect(store: &Store, lock: &Lock) -> Result<u64, Error> {
         // that is there but unreadable (another tool's artifact, say) hides what it needs:
         // then nothing is collected rather than something it needs.
         let Ok(manifest) = store.read_manifest(&digest, media_type.as_deref()) else {
-            return Ok(0);
+            eprintln!("warning: {digest} in the store is not a manifest regctl can read; no blob is removed while it is there");
+            return Ok(stale_partials(store));
         };
         match &manifest.kind {
             Kind::Index(_) => pending.extend(
@@ -78,7 +79,14 @@ fn stale_partials(store: &Store) -> u64 {
             .ok()
             .and_then(|m| m.elapsed().ok())
             .is_some_and(|age| age > STALE);
-        if meta.is_file() && old && std::fs::remove_file(entry.path()).is_ok() {
+        if !meta.is_file() || !old {
+            continue;
+        }
+        // A pull resuming it holds its lock (Ingest::open): then it is not abandoned.
+        let Ok(file) = std::fs::File::open(entry.path()) else {
+            continue;
+        };
+        if file.try_lock().is_ok() && std::fs::remove_file(entry.path()).is_ok() {
             freed += meta.len();
         }
     }

@@ -333,6 +333,9 @@ impl Loader<'_> {
             })?;
             let mut configs = Vec::new();
             self.walk(scan, &digest, &entry.media_type, plan, &mut configs)?;
+            // An index whose platforms share a config counts as one user of it.
+            configs.sort();
+            configs.dedup();
             walked.push((entry, digest, configs));
         }
         // Two manifests may share a config (an image as OCI and as Docker schema 2, gzip and
