@@ -242,7 +242,7 @@ fn plain_http_registry_on_loopback() {
     ok(&out);
     // It asks for no credentials, so nothing was checked: say so.
     assert!(
-        stderr(&out).contains("without having been checked"),
+        stderr(&out).contains("could not be checked"),
         "{}",
         stderr(&out)
     );
@@ -543,6 +543,14 @@ fn a_login_podman_made_is_found_and_docker_entries_survive_a_keyring_login() {
     ]);
     ok(&out);
     assert_eq!(stdout(&out), "v1\n");
+    // logout cannot take podman's copy out, and says where it still is.
+    let out = home.run(&["logout", &bed.basic_registry]);
+    ok(&out);
+    assert!(
+        stderr(&out).contains("containers/auth.json still holds"),
+        "{}",
+        stderr(&out)
+    );
 
     // docker's entry: a login that goes to the keyring leaves it for docker, crane, nerdctl.
     std::fs::create_dir_all(home.docker_config().parent().unwrap()).unwrap();

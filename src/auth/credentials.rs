@@ -194,6 +194,15 @@ impl Credentials {
         }
         erased
     }
+
+    /// Another tool's auth file that still holds a credential for `registry` (regctl reads
+    /// those but never writes them, so `logout` cannot take it out).
+    pub fn held_elsewhere(&self, registry: &Registry) -> Option<&Path> {
+        self.others
+            .iter()
+            .find(|other| from_file(other, registry).ok().flatten().is_some())
+            .map(DockerConfig::path)
+    }
 }
 
 /// A registry's credential in one auth file: from its helper when it names one, else `auths`.

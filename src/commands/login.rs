@@ -163,7 +163,7 @@ async fn verify(transport: Transport, credential: Credential) -> Result<Client, 
     if !client.session().has_challenge() {
         // docker stores it all the same; saying so is the honest part.
         eprintln!(
-            "WARNING! {} asked for no credentials: this one is stored without having been checked.",
+            "WARNING! {} asked for no credentials, so this one could not be checked.",
             client.transport().registry()
         );
     }

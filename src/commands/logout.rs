@@ -21,5 +21,11 @@ pub fn run(args: LogoutArgs) -> anyhow::Result<()> {
         None if erased.removed.is_empty() => println!("Not logged in to {registry}"),
         None => {}
     }
+    if let Some(path) = credentials.held_elsewhere(&registry) {
+        eprintln!(
+            "note: {} still holds a credential for {registry}, which regctl reads but leaves to the tool that wrote it",
+            path.display()
+        );
+    }
     Ok(())
 }
