@@ -18,14 +18,11 @@ use crate::config::Config;
 use crate::containerd::apply::{self, Options, Outcome};
 use crate::containerd::config::ConfigFile;
 use crate::containerd::plan::{self, AuthChange, Mode, Plan, Request, Tls};
-use crate::containerd::service::{Daemon, Restart};
+use crate::containerd::service::{self, Daemon, Restart};
 use crate::containerd::version::{which, Installed};
 use crate::containerd::{check, show, Error};
 use crate::exit::UsageError;
 use crate::reference::Registry;
-
-/// Where containerd listens unless its config.toml says otherwise.
-const DEFAULT_SOCKET: &str = "/run/containerd/containerd.sock";
 
 pub async fn run(args: ContainerdArgs, _verbose: bool) -> anyhow::Result<()> {
     // Files, locks and child processes: all blocking, so off the async workers.
@@ -167,13 +164,7 @@ fn finish(plan: &Plan, change: &ChangeArgs, installed: Option<&Installed>) -> an
             .and_then(Installed::ctr)
             .or_else(|| which("ctr"))
             .ok_or_else(|| Error::Restart("cannot check containerd's health after a restart: no `ctr` next to containerd or on PATH; pass --no-restart and restart containerd yourself".into()))?;
-        // Where the file moves the socket, the daemon comes back there.
-        let address = change.address.clone().unwrap_or_else(|| {
-            ConfigFile::load(&plan.config, None)
-                .ok()
-                .and_then(|c| c.grpc_address())
-                .unwrap_or_else(|| PathBuf::from(DEFAULT_SOCKET))
-        });
+        let address = service::socket(change.address.clone(), &plan.config);
         Some((restart, Daemon { ctr, address }))
     };
     let options = Options {

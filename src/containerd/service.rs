@@ -18,6 +18,20 @@ const WATCHED: [(&str, &str); 2] = [
     ("io.containerd.grpc.v1", "cri"),
 ];
 
+/// Where containerd listens unless its config.toml says otherwise.
+const DEFAULT_SOCKET: &str = "/run/containerd/containerd.sock";
+
+/// The socket to check containerd's health on: `given`, else the `[grpc] address` of
+/// `config` (where the file moves the socket, the daemon comes back there), else the default.
+pub fn socket(given: Option<PathBuf>, config: &Path) -> PathBuf {
+    given.unwrap_or_else(|| {
+        super::config::ConfigFile::load(config, None)
+            .ok()
+            .and_then(|c| c.grpc_address())
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_SOCKET))
+    })
+}
+
 /// How containerd is restarted here.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Restart {
