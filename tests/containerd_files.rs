@@ -541,6 +541,43 @@ fn an_existing_host_colon_port_directory_is_the_one_edited() {
 }
 
 #[test]
+fn a_loopback_registry_is_plain_http_unless_something_says_it_speaks_tls() {
+    let server_of = |home: &Home| {
+        let copy = Copy::of("default-1.6.20.toml");
+        let config = copy.config.display().to_string();
+        let args = [
+            "containerd",
+            "configure",
+            "127.0.0.1:5000",
+            "--config",
+            &config,
+            "--no-restart",
+        ];
+        ok(&common::run(&mut home.command(&args), None));
+        let hosts = copy.dir.path().join("certs.d/127.0.0.1_5000_/hosts.toml");
+        let text = fs::read_to_string(hosts).unwrap();
+        text.lines()
+            .find(|l| l.starts_with("server"))
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        server_of(&Home::new()),
+        "server = \"http://127.0.0.1:5000\""
+    );
+    // Its CA in a certs.d directory: it speaks TLS.
+    let home = Home::new();
+    let dir = home.config_dir().join("certs.d/127.0.0.1:5000");
+    fs::create_dir_all(&dir).unwrap();
+    fs::copy(
+        fixtures().join("synthetic/certs.d/docker.io/hosts.toml"),
+        dir.join("ca.crt"),
+    )
+    .unwrap();
+    assert_eq!(server_of(&home), "server = \"https://127.0.0.1:5000\"");
+}
+
+#[test]
 fn a_config_in_a_directory_not_there_yet_is_created() {
     // containerd from a tarball: no /etc/containerd at all.
     let dir = tempfile::tempdir().unwrap();

@@ -10,6 +10,7 @@ use super::version::DaemonVersion;
 use super::Error;
 use crate::auth::Credential;
 use crate::reference::Registry;
+use crate::transport::certs_d;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -54,14 +55,19 @@ impl Request {
     /// and for a loopback registry asked for no TLS at all, which containerd reaches over
     /// HTTP when nothing configures it (as our legacy mode writes it too). Writing https://
     /// there would stop the pulls of a local plain-HTTP registry the moment it gets a
-    /// credential.
+    /// credential. A CA or client certificate for it in a certs.d directory says it speaks TLS.
     fn default_plain_http(&self) -> bool {
         let tls = &self.tls;
+        let certs_d = || {
+            let found = certs_d::lookup(&certs_d::default_roots(), &self.registry);
+            !found.ca_files.is_empty() || !found.client_certs.is_empty()
+        };
         tls.plain_http
             || (self.registry.is_loopback()
                 && !tls.insecure
                 && tls.ca_file.is_none()
-                && tls.client.is_none())
+                && tls.client.is_none()
+                && !certs_d())
     }
 }
 
