@@ -403,16 +403,23 @@ esac
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
-#[test]
-fn docker_credential_helper_store_get_erase() {
-    let bed = support::bed();
+/// A home whose docker config is `config` (naming the test helper), the helper's directory,
+/// and a PATH that finds it.
+fn with_helper(config: &str) -> (Home, std::path::PathBuf, String) {
     let home = Home::new();
     let bin = home.dir.path().join("bin");
     std::fs::create_dir_all(&bin).unwrap();
     install_helper(&bin);
     std::fs::create_dir_all(home.docker_config().parent().unwrap()).unwrap();
-    std::fs::write(home.docker_config(), r#"{"credsStore": "regtest"}"#).unwrap();
+    std::fs::write(home.docker_config(), config).unwrap();
     let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    (home, bin, path)
+}
+
+#[test]
+fn docker_credential_helper_store_get_erase() {
+    let bed = support::bed();
+    let (home, bin, path) = with_helper(r#"{"credsStore": "regtest"}"#);
     let repo = unique("helper");
     bed.push_image(
         &bed.basic_registry,
@@ -462,22 +469,12 @@ fn docker_credential_helper_store_get_erase() {
 #[test]
 fn a_helper_gets_the_secret_and_the_file_keeps_no_copy_and_no_unread_one() {
     let bed = support::bed();
-    let home = Home::new();
-    let bin = home.dir.path().join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    install_helper(&bin);
-    std::fs::create_dir_all(home.docker_config().parent().unwrap()).unwrap();
     // An old plain-text password from before the helper was set up, and a namespace's own.
     let old = base64::engine::general_purpose::STANDARD.encode("dev:old-Secret");
-    std::fs::write(
-        home.docker_config(),
-        format!(
-            r#"{{"credsStore":"regtest","auths":{{"{r}":{{"auth":"{old}"}},"{r}/team":{{"auth":"{old}"}}}}}}"#,
-            r = bed.basic_registry
-        ),
-    )
-    .unwrap();
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let (home, bin, path) = with_helper(&format!(
+        r#"{{"credsStore":"regtest","auths":{{"{r}":{{"auth":"{old}"}},"{r}/team":{{"auth":"{old}"}}}}}}"#,
+        r = bed.basic_registry
+    ));
     let login = |extra: &[&str]| {
         let mut args = vec![
             "login",
