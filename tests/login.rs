@@ -416,6 +416,27 @@ fn with_helper(config: &str) -> (Home, std::path::PathBuf, String) {
     (home, bin, path)
 }
 
+/// `login` to the Basic registry as dev, with the test helper on `path`.
+fn helper_login(
+    home: &Home,
+    path: &str,
+    bed: &support::TestBed,
+    extra: &[&str],
+) -> std::process::Output {
+    let mut args = vec![
+        "login",
+        &bed.basic_registry,
+        "-u",
+        "dev",
+        "--password-stdin",
+        "--ca-file",
+        ca(bed),
+    ];
+    args.extend_from_slice(extra);
+    let mut cmd = home.command(&args);
+    common::run(cmd.env("PATH", path), Some("Dev12345\n"))
+}
+
 #[test]
 fn docker_credential_helper_store_get_erase() {
     let bed = support::bed();
@@ -428,16 +449,7 @@ fn docker_credential_helper_store_get_erase() {
         Some(("admin", "Harbor12345")),
     );
 
-    let mut cmd = home.command(&[
-        "login",
-        &bed.basic_registry,
-        "-u",
-        "dev",
-        "--password-stdin",
-        "--ca-file",
-        ca(bed),
-    ]);
-    let out = common::run(cmd.env("PATH", &path), Some("Dev12345\n"));
+    let out = helper_login(&home, &path, bed, &[]);
     ok(&out);
     let stored: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(bin.join("helper-store.json")).unwrap())
@@ -475,20 +487,7 @@ fn a_helper_gets_the_secret_and_the_file_keeps_no_copy_and_no_unread_one() {
         r#"{{"credsStore":"regtest","auths":{{"{r}":{{"auth":"{old}"}},"{r}/team":{{"auth":"{old}"}}}}}}"#,
         r = bed.basic_registry
     ));
-    let login = |extra: &[&str]| {
-        let mut args = vec![
-            "login",
-            &bed.basic_registry,
-            "-u",
-            "dev",
-            "--password-stdin",
-            "--ca-file",
-            ca(bed),
-        ];
-        args.extend_from_slice(extra);
-        let mut cmd = home.command(&args);
-        common::run(cmd.env("PATH", &path), Some("Dev12345\n"))
-    };
+    let login = |extra: &[&str]| helper_login(&home, &path, bed, extra);
     // --store file would write where neither docker nor regctl reads with a helper set.
     let out = login(&["--store", "file"]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
