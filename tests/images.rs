@@ -425,6 +425,19 @@ fn a_killed_download_resumes_with_range() {
     assert_eq!(proxy.fired(), 1);
 }
 
+/// A proxy in front of the plain registry that stops taking the first request body after
+/// 1 MiB; its address.
+fn proxy_for_upload(bed: &support::TestBed) -> String {
+    let proxy = support::proxy::FaultProxy::start(
+        &bed.plain_registry,
+        support::proxy::Fault::StallRequestAfter(1 << 20),
+        1,
+    );
+    let addr = proxy.addr.clone();
+    std::mem::forget(proxy); // serves until the test process ends
+    addr
+}
+
 #[test]
 fn a_registry_that_stops_answering_is_given_up_on_and_a_stalled_blob_resumes() {
     // A connection that stalls mid-layer: after the idle timeout the pull takes the rest
@@ -445,6 +458,42 @@ fn a_registry_that_stops_answering_is_given_up_on_and_a_stalled_blob_resumes() {
     ok(&out);
     assert_eq!(stdout(&out).trim(), image.digest);
     assert_eq!(proxy.fired(), 1);
+
+    // A registry that stops taking an upload (through reqwest: a proxy is configured, which
+    // NO_PROXY then bypasses): the blob starts over in a new session instead of waiting.
+    let pushed = format!("{}/{}:v1", proxy_for_upload(bed), unique("stall-up"));
+    ok(&home.run(&["tag", &reference, &pushed, "--store", &store]));
+    let mut push = home.command(&["push", &pushed, "--store", &store, "-v"]);
+    let out = common::run(
+        push.env("REGCTL_IDLE_TIMEOUT", "1")
+            .env("http_proxy", "http://127.0.0.1:9"),
+        None,
+    );
+    ok(&out);
+    // (What it sent the kernel's buffers took: from here the registry just never answers.)
+    assert!(
+        stderr(&out).contains("did not answer the upload") && stderr(&out).contains("new session"),
+        "{}",
+        stderr(&out)
+    );
+
+    // A slow upload that keeps moving takes as long as it takes: 3 MiB at 1 MiB/s, longer
+    // than the idle limit, goes through in one attempt.
+    let slow = support::proxy::FaultProxy::start(
+        &bed.plain_registry,
+        support::proxy::Fault::ThrottleRequest(1 << 20),
+        usize::MAX,
+    );
+    let slowly = format!("{}/{}:v1", slow.addr, unique("slow-up"));
+    ok(&home.run(&["tag", &reference, &slowly, "--store", &store]));
+    let mut push = home.command(&["push", &slowly, "--store", &store, "-v"]);
+    let out = common::run(
+        push.env("REGCTL_IDLE_TIMEOUT", "2")
+            .env("http_proxy", "http://127.0.0.1:9"),
+        None,
+    );
+    ok(&out);
+    assert!(!stderr(&out).contains("new session"), "{}", stderr(&out));
 
     // A server that accepts connections and never answers: exit 5, not a hang.
     let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

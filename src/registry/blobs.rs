@@ -10,6 +10,7 @@ use reqwest::header::{
 use reqwest::{Method, Response, StatusCode, Url};
 
 use super::manifests::{check_status, status_error};
+use super::stall::{unstalled, Taken};
 use super::{Client, Error};
 use crate::manifest::Blob;
 use crate::progress::BlobProgress;
@@ -227,14 +228,15 @@ pub async fn open(
     Ok(response)
 }
 
-/// Uploads `body` (a stream of exactly `blob.size` bytes) in one `PUT`, to `session` or a new
-/// upload session. Sent once: a body that streams through cannot be replayed.
+/// Uploads `body` (a stream of exactly `blob.size` bytes, counting what it gives into `taken`)
+/// in one `PUT`, to `session` or a new upload session. Sent once: a body that streams through
+/// cannot be replayed.
 pub async fn put_stream(
     client: &Client,
     repository: &Repository,
     blob: &Blob,
     session: Option<Url>,
-    body: reqwest::Body,
+    (body, taken): (reqwest::Body, &Taken),
     scopes: &[String],
 ) -> Result<(), Error> {
     let session = match session {
@@ -243,16 +245,25 @@ pub async fn put_stream(
     };
     let request = client
         .transport()
-        .request(Method::PUT, closing(session, blob))
+        .upload(Method::PUT, closing(session, blob))
         .header(CONTENT_TYPE, "application/octet-stream")
         .header(CONTENT_LENGTH, blob.size)
         .body(body);
-    let response = client.send_once(scopes, request).await?;
+    let put = client.send_once(scopes, request);
+    let response = unstalled(put, taken, blob.size, watch(client)).await?;
     let status = response.status();
     let body = response.bytes().await.unwrap_or_default();
     check_status(status, &body, || {
         format!("uploading {} to {repository}", blob.digest)
     })
+}
+
+/// What `unstalled` needs to know of this client: whom to blame, and how long to wait.
+fn watch(client: &Client) -> (&str, std::time::Duration) {
+    (
+        client.transport().registry().name(),
+        crate::transport::idle_timeout(),
+    )
 }
 
 /// What a mount request achieved.
@@ -452,15 +463,15 @@ async fn upload_once(
         while offset < blob.size {
             let len = chunk.min(blob.size - offset);
             let url = session.clone();
-            let sent = client
-                .send_in_session(scopes, |t| {
-                    t.request(Method::PATCH, url.clone())
-                        .header(CONTENT_TYPE, "application/octet-stream")
-                        .header(CONTENT_RANGE, format!("{offset}-{}", offset + len - 1))
-                        .header(CONTENT_LENGTH, len)
-                        .body(file_body(path, offset, len, progress))
-                })
-                .await;
+            let taken = Taken::default();
+            let patch = client.send_in_session(scopes, |t| {
+                t.upload(Method::PATCH, url.clone())
+                    .header(CONTENT_TYPE, "application/octet-stream")
+                    .header(CONTENT_RANGE, format!("{offset}-{}", offset + len - 1))
+                    .header(CONTENT_LENGTH, len)
+                    .body(file_body(path, (offset, len), progress, &taken))
+            });
+            let sent = unstalled(patch, &taken, len, watch(client)).await;
             let response = match answered(sent, StatusCode::ACCEPTED, &what).await? {
                 Ok(response) => response,
                 Err(lost) => return Ok(Sent::SessionLost(lost)),
@@ -497,19 +508,19 @@ async fn upload_once(
         }
         url = closing(start(client, repository, scopes).await?.0, blob);
     }
-    let sent = client
-        .send_in_session(scopes, |t| {
-            let request = t
-                .request(Method::PUT, url.clone())
-                .header(CONTENT_TYPE, "application/octet-stream")
-                .header(CONTENT_LENGTH, remaining);
-            if remaining > 0 {
-                request.body(file_body(path, offset, remaining, progress))
-            } else {
-                request
-            }
-        })
-        .await;
+    let taken = Taken::default();
+    let put = client.send_in_session(scopes, |t| {
+        let request = t
+            .upload(Method::PUT, url.clone())
+            .header(CONTENT_TYPE, "application/octet-stream")
+            .header(CONTENT_LENGTH, remaining);
+        if remaining > 0 {
+            request.body(file_body(path, (offset, remaining), progress, &taken))
+        } else {
+            request
+        }
+    });
+    let sent = unstalled(put, &taken, remaining, watch(client)).await;
     Ok(match answered(sent, StatusCode::CREATED, &what).await? {
         Ok(_) => Sent::Done,
         Err(lost) => Sent::SessionLost(lost),
@@ -633,9 +644,15 @@ fn closing(mut session: Url, blob: &Blob) -> Url {
 ///
 /// Progress moves as the body is taken by the connection; a retried request starts the bar
 /// again from `offset`.
-fn file_body(path: &Path, offset: u64, len: u64, progress: &BlobProgress) -> reqwest::Body {
+fn file_body(
+    path: &Path,
+    (offset, len): (u64, u64),
+    progress: &BlobProgress,
+    taken: &Taken,
+) -> reqwest::Body {
     progress.rewind(offset);
     let progress = progress.clone();
+    let taken = taken.clone();
     let (chunks, queue) = tokio::sync::mpsc::channel::<std::io::Result<Vec<u8>>>(READ_QUEUE);
     let path = path.to_path_buf();
     tokio::task::spawn_blocking(move || {
@@ -649,6 +666,7 @@ fn file_body(path: &Path, offset: u64, len: u64, progress: &BlobProgress) -> req
     .inspect(move |chunk| {
         if let Ok(bytes) = chunk {
             progress.advance(bytes.len() as u64);
+            taken.add(bytes.len() as u64);
         }
     });
     reqwest::Body::wrap_stream(stream)

@@ -4,6 +4,7 @@ pub mod blobs;
 pub mod client;
 pub mod lists;
 pub mod manifests;
+pub mod stall;
 
 pub use client::Client;
 

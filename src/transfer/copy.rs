@@ -11,6 +11,7 @@ use crate::platform::Platform;
 use crate::progress::{short, BlobProgress, Progress};
 use crate::reference::Reference;
 use crate::registry::blobs::{self, Mount};
+use crate::registry::stall::Taken;
 use crate::registry::{manifests, Client, Error};
 use crate::transport::{retry, Transport};
 
@@ -194,13 +195,14 @@ async fn stream_blob(
     loop {
         progress.rewind(0);
         let response = blobs::open(ends.source, from.repository(), blob, source_scopes).await?;
-        let body = reqwest::Body::wrap_stream(verified(response, blob.clone(), progress.clone()));
+        let taken = Taken::default();
+        let body = verified(response, blob.clone(), progress.clone(), taken.clone());
         let result = blobs::put_stream(
             ends.target,
             to.repository(),
             blob,
             session.take(),
-            body,
+            (reqwest::Body::wrap_stream(body), &taken),
             target_scopes,
         )
         .await;
@@ -229,12 +231,14 @@ fn verified(
     response: reqwest::Response,
     blob: Blob,
     progress: BlobProgress,
+    taken: Taken,
 ) -> impl futures_util::Stream<Item = Result<bytes::Bytes, std::io::Error>> + Send + 'static {
     let mut hasher = Hasher::default();
     response.bytes_stream().map(move |item| {
         let bytes = item.map_err(std::io::Error::other)?;
         hasher.update(&bytes);
         progress.advance(bytes.len() as u64);
+        taken.add(bytes.len() as u64);
         let complete = hasher.len() == blob.size;
         if hasher.len() > blob.size || (complete && hasher.clone().finish() != blob.digest) {
             return Err(std::io::Error::other(format!(

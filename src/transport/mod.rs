@@ -81,6 +81,10 @@ pub enum Error {
 #[derive(Debug, Clone)]
 pub struct Transport {
     client: reqwest::Client,
+    /// For requests with large bodies: reqwest's read timeout runs from the request's start
+    /// to the answer's head, so a long upload would trip it. Their stalls are watched by
+    /// `registry::stall` instead.
+    upload_client: reqwest::Client,
     registry: Registry,
     base: Url,
     /// Whether the scheme was forced by the user; otherwise a loopback registry may fall back.
@@ -115,11 +119,17 @@ impl Transport {
         // reqwest's default redirect policy drops Authorization (and cookies) whenever a redirect
         // leaves the original scheme, host or port: blob downloads redirected to object storage
         // must never carry registry credentials there.
-        let client = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls)
-            .user_agent(USER_AGENT_VALUE)
-            .connect_timeout(Duration::from_secs(30))
+        let builder = || {
+            reqwest::Client::builder()
+                .tls_backend_preconfigured(tls.clone())
+                .user_agent(USER_AGENT_VALUE)
+                .connect_timeout(Duration::from_secs(30))
+        };
+        let client = builder()
             .read_timeout(idle_timeout())
+            .build()
+            .map_err(|e| Error::Client(e.to_string()))?;
+        let upload_client = builder()
             .build()
             .map_err(|e| Error::Client(e.to_string()))?;
         let scheme = if options.plain_http { "http" } else { "https" };
@@ -127,6 +137,7 @@ impl Transport {
             .map_err(|e| Error::Client(e.to_string()))?;
         Ok(Transport {
             client,
+            upload_client,
             registry: registry.clone(),
             base,
             plain_http_chosen: options.plain_http,
@@ -167,6 +178,12 @@ impl Transport {
 
     pub fn request(&self, method: Method, url: Url) -> RequestBuilder {
         self.client.request(method, url)
+    }
+
+    /// A request whose body is a blob (or a chunk of one): sent without reqwest's read timeout,
+    /// so the caller must watch it (`registry::stall::unstalled`).
+    pub fn upload(&self, method: Method, url: Url) -> RequestBuilder {
+        self.upload_client.request(method, url)
     }
 
     /// Whether `url` is on the registry itself: the same scheme, host and port. An upload
@@ -328,14 +345,15 @@ impl Transport {
     }
 
     pub async fn send(&self, request: RequestBuilder) -> Result<Response, Error> {
-        let request = request.build().map_err(|e| Error::Client(e.to_string()))?;
+        // On the client that built it: `request` or `upload`, with or without the read timeout.
+        let (client, request) = request.build_split();
+        let request = request.map_err(|e| Error::Client(e.to_string()))?;
         if self.verbose {
             log_request(&request);
         }
         let method = request.method().clone();
         let url = request.url().clone();
-        let response = self
-            .client
+        let response = client
             .execute(request)
             .await
             .map_err(|e| self.classify(method, url, &e))?;

@@ -1,5 +1,6 @@
 //! A TCP proxy in front of a registry that injects faults into what the registry sends back:
-//! drop the connection, stall or pause after N bytes, or close new connections at once. Faults apply
+//! drop the connection, stall or pause after N bytes, or close new connections at once; or stop
+//! taking (or drop) what the client sends. Faults apply
 //! to the first `times` connections that reach the limit; the proxy then passes traffic
 //! untouched.
 
@@ -23,6 +24,11 @@ pub enum Fault {
     Status(u16),
     /// Close both directions once this many request bytes went through (an upload breaks).
     DropRequestAfter(usize),
+    /// Stop taking request bytes after this many, keeping the connection open (a registry that
+    /// stopped reading an upload).
+    StallRequestAfter(usize),
+    /// Take request bytes at most this fast, per second, on every connection (a slow link).
+    ThrottleRequest(usize),
     /// Close connections from this one on (the first is 1) before a byte passes: over TLS, a
     /// handshake that fails.
     CloseFrom(usize),
@@ -86,8 +92,23 @@ fn relay(
     let (mut c_read, mut s_write) = (client.try_clone().unwrap(), server.try_clone().unwrap());
     let upload_fired = fired.clone();
     thread::spawn(move || {
-        if let Fault::DropRequestAfter(limit) = fault {
-            forward_until(&mut c_read, &mut s_write, limit, times, &upload_fired);
+        if let Fault::DropRequestAfter(limit) | Fault::StallRequestAfter(limit) = fault {
+            let stall = matches!(fault, Fault::StallRequestAfter(_));
+            forward_until(
+                &mut c_read,
+                &mut s_write,
+                (limit, stall),
+                times,
+                &upload_fired,
+            );
+        } else if let Fault::ThrottleRequest(rate) = fault {
+            let mut buf = vec![0u8; 16 << 10];
+            while let Ok(n) = c_read.read(&mut buf) {
+                if n == 0 || s_write.write_all(&buf[..n]).is_err() {
+                    break;
+                }
+                thread::sleep(Duration::from_secs_f64(n as f64 / rate as f64));
+            }
         } else {
             let _ = std::io::copy(&mut c_read, &mut s_write);
         }
@@ -96,7 +117,11 @@ fn relay(
     let (mut s_read, mut c_write) = (server, client);
     let limit = match fault {
         Fault::DropAfter(n) | Fault::StallAfter(n) | Fault::PauseAfter(n, _) => n,
-        Fault::Status(_) | Fault::DropRequestAfter(_) | Fault::CloseFrom(_) => usize::MAX,
+        Fault::Status(_)
+        | Fault::DropRequestAfter(_)
+        | Fault::StallRequestAfter(_)
+        | Fault::ThrottleRequest(_)
+        | Fault::CloseFrom(_) => usize::MAX,
     };
     let mut sent = 0usize;
     let mut buf = vec![0u8; 64 << 10];
@@ -127,7 +152,11 @@ fn relay(
                         armed = false;
                         continue;
                     }
-                    Fault::Status(_) | Fault::DropRequestAfter(_) | Fault::CloseFrom(_) => {}
+                    Fault::Status(_)
+                    | Fault::DropRequestAfter(_)
+                    | Fault::StallRequestAfter(_)
+                    | Fault::ThrottleRequest(_)
+                    | Fault::CloseFrom(_) => {}
                 }
                 return;
             }
@@ -143,11 +172,11 @@ fn relay(
 }
 
 /// Passes request bytes on until `limit` went through, then (if one of the `times` faults is
-/// left) closes both sockets.
+/// left) closes both sockets, or with `stall` stops reading while they stay open.
 fn forward_until(
     from: &mut TcpStream,
     to: &mut TcpStream,
-    limit: usize,
+    (limit, stall): (usize, bool),
     times: usize,
     fired: &AtomicUsize,
 ) {
@@ -161,6 +190,9 @@ fn forward_until(
         if passed + n >= limit && passed < limit {
             if fired.fetch_add(1, Ordering::SeqCst) < times {
                 let _ = to.write_all(&buf[..limit - passed]);
+                if stall {
+                    thread::sleep(Duration::from_secs(600));
+                }
                 let _ = from.shutdown(Shutdown::Both);
                 let _ = to.shutdown(Shutdown::Both);
                 return;
