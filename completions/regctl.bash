@@ -565,12 +565,16 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__digest)
-            opts="-v -h --ca-file --cert-file --key-file --insecure --plain-http --auth-file --verbose --help"
+            opts="-v -h --platform --ca-file --cert-file --key-file --insecure --plain-http --auth-file --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

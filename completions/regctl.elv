@@ -158,6 +158,7 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand --help 'Print help'
         }
         &'regctl;digest'= {
+            cand --platform 'For a multi-platform image, the digest of this platform''s image'
             cand --ca-file 'Trust this CA certificate (PEM) for the registry, in addition to the system''s roots'
             cand --cert-file 'Client certificate (PEM) to present to the registry'
             cand --key-file 'Private key (PEM) of --cert-file'

@@ -120,6 +120,7 @@ complete -c regctl -n "__fish_regctl_using_subcommand inspect" -l insecure -d 'S
 complete -c regctl -n "__fish_regctl_using_subcommand inspect" -l plain-http -d 'Talk plain HTTP to the registry'
 complete -c regctl -n "__fish_regctl_using_subcommand inspect" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
 complete -c regctl -n "__fish_regctl_using_subcommand inspect" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand digest" -l platform -d 'For a multi-platform image, the digest of this platform\'s image' -r
 complete -c regctl -n "__fish_regctl_using_subcommand digest" -l ca-file -d 'Trust this CA certificate (PEM) for the registry, in addition to the system\'s roots' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand digest" -l cert-file -d 'Client certificate (PEM) to present to the registry' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand digest" -l key-file -d 'Private key (PEM) of --cert-file' -r -F

@@ -183,6 +183,13 @@ fn two_platform_index_host_pull_reduced_push_and_all_platforms_digest_kept() {
     );
     let (home, store) = logged_in(DEV);
     let reference = format!("{}/{repo}:1.0", bed.token_registry);
+    // The registry's side first: the index's digest, and its arm64 image's (as crane digest).
+    let out = home.run(&["digest", &reference]);
+    assert_eq!(stdout(&out).trim(), index);
+    let out = home.run(&["digest", &reference, "--platform", "linux/arm64"]);
+    assert_eq!(stdout(&out).trim(), images[1].digest, "{}", stderr(&out));
+    let out = home.run(&["digest", &reference, "--platform", "windows/amd64"]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
     let out = home.run(&[
         "pull",
         &reference,

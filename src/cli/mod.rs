@@ -285,6 +285,9 @@ pub struct DigestArgs {
     /// Image reference
     #[arg(value_name = "REF")]
     pub reference: String,
+    /// For a multi-platform image, the digest of this platform's image
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<String>,
     #[command(flatten)]
     pub registry: RegistryArgs,
 }

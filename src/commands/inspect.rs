@@ -65,7 +65,8 @@ pub async fn run(args: InspectArgs, verbose: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn child_for(index: &Manifest, want: &Platform) -> Result<String, Error> {
+/// The digest of `index`'s image for `want` (also `digest --platform`'s answer).
+pub(super) fn child_for(index: &Manifest, want: &Platform) -> Result<String, Error> {
     index
         .entries()?
         .into_iter()
