@@ -262,6 +262,20 @@ fn catalog_for_admins_and_a_clear_refusal_otherwise() {
         "{}",
         stderr(&out)
     );
+    // Without a login, logging in is the advice.
+    let out = Home::new().run(&[
+        "catalog",
+        &bed.token_registry,
+        "--ca-file",
+        bed.ca_file.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(stderr(&out).contains("regctl login"), "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("system administrators"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
