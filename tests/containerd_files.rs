@@ -578,6 +578,21 @@ fn a_loopback_registry_is_plain_http_unless_something_says_it_speaks_tls() {
 }
 
 #[test]
+fn a_crlf_config_keeps_its_line_ends() {
+    let copy = Copy::of("default-1.6.20.toml");
+    let crlf = copy.text().replace('\n', "\r\n");
+    fs::write(&copy.config, &crlf).unwrap();
+    ok(&configure(&copy, None, &[]));
+    let text = copy.text();
+    assert!(text.contains("config_path = \""), "{text}");
+    assert_eq!(
+        text.matches('\n').count(),
+        text.matches("\r\n").count(),
+        "a line without CR:\n{text}"
+    );
+}
+
+#[test]
 fn a_config_in_a_directory_not_there_yet_is_created() {
     // containerd from a tarball: no /etc/containerd at all.
     let dir = tempfile::tempdir().unwrap();

@@ -144,6 +144,10 @@ pub fn remove(root: &mut Item, path: &[&str], keep: usize) -> bool {
 /// So the edit is taken as the difference between the untouched document rendered (`before`)
 /// and the edited one rendered (`after`), and applied to the original lines.
 pub fn render_preserving(original: &str, before: &str, after: &str) -> String {
+    endings_like(original, preserved(original, before, after))
+}
+
+fn preserved(original: &str, before: &str, after: &str) -> String {
     let original_lines: Vec<&str> = original.split_inclusive('\n').collect();
     let before_lines: Vec<&str> = before.split_inclusive('\n').collect();
     if original == before || original_lines.len() != before_lines.len() {
@@ -161,6 +165,20 @@ pub fn render_preserving(original: &str, before: &str, after: &str) -> String {
         }
     }
     out
+}
+
+/// `text` with CRLF line ends when `original` has them (a file edited on Windows, or by a
+/// tool that writes them): new and changed lines end like the rest, not with a lone LF.
+fn endings_like(original: &str, text: String) -> String {
+    if !original.contains("\r\n") {
+        return text;
+    }
+    text.split_inclusive('\n')
+        .map(|line| match line.strip_suffix('\n') {
+            Some(body) if !body.ends_with('\r') => format!("{body}\r\n"),
+            _ => line.to_string(),
+        })
+        .collect()
 }
 
 /// `new`, as a literal string (`'…'`) where the value it replaces was one and it can be.
