@@ -334,6 +334,12 @@ fn read_only_user_cannot_push() {
         "{}",
         stderr(&out)
     );
+    // The password was right (the token came): the refusal is about what reader may do.
+    assert!(
+        !stderr(&out).contains("incorrect username or password"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(
         stderr(&out)
             .lines()
@@ -781,7 +787,9 @@ fn a_tls_blob_connection_that_fails_its_handshake_goes_the_ordinary_way() {
         vec![layer("tlsfail-big", 5 << 20), layer("tlsfail-small", 777)],
     );
     // The first connection (ping, manifest) is left alone and kept by reqwest; the next three,
-    // the blob reads' own, are closed before the TLS handshake completes.
+    // the blob reads' own, are closed before the TLS handshake completes. One blob at a time,
+    // so that the ordinary way always finds that first connection idle and never needs a new
+    // one the proxy might count among the three.
     let proxy = support::proxy::FaultProxy::start(
         &bed.token_registry,
         support::proxy::Fault::CloseFrom(2),
@@ -803,6 +811,8 @@ fn a_tls_blob_connection_that_fails_its_handshake_goes_the_ordinary_way() {
         &store,
         "--ca-file",
         ca(bed),
+        "--concurrency",
+        "1",
         "-v",
     ]);
     ok(&out);
