@@ -74,6 +74,11 @@ fn wrong_password_exits_3_and_keeps_the_stored_credential() {
         let out = home.login(registry, "dev", "wrong", &["--ca-file", ca(bed)]);
         assert_eq!(code(&out), 3, "{}", stderr(&out));
         assert!(stderr(&out).contains("unauthorized"), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("incorrect username or password"),
+            "{}",
+            stderr(&out)
+        );
         assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
         assert_eq!(std::fs::read(home.docker_config()).unwrap(), before);
     }

@@ -65,6 +65,16 @@ impl Session {
         self.challenge.lock().expect("lock poisoned").is_some()
     }
 
+    /// Whether the registry asks for Basic credentials (then a refusal is the password's; with
+    /// a token service, a wrong password fails at the token and a refusal is about scope).
+    pub fn is_basic(&self) -> bool {
+        self.challenge
+            .lock()
+            .expect("lock poisoned")
+            .as_ref()
+            .is_some_and(|c| c.is_basic())
+    }
+
     /// The `Authorization` value for a request needing `scopes`, or `None` when the registry
     /// asked for nothing.
     pub async fn authorization(

@@ -100,9 +100,17 @@ pub async fn fetch(transport: &Transport, req: &TokenRequest<'_>) -> Result<Toke
     let status = response.status();
     let body = response.bytes().await.unwrap_or_default();
     if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
+        let said = error_message(&body);
+        let detail = match (req.credential, said) {
+            (Some(c), Some(said)) => {
+                format!("incorrect username or password for {} ({said})", c.username)
+            }
+            (Some(c), None) => format!("incorrect username or password for {}", c.username),
+            (None, said) => said.unwrap_or_else(|| "authentication required".into()),
+        };
         return Err(Error::Unauthorized {
             registry: registry.to_string(),
-            detail: error_message(&body).unwrap_or_else(|| "incorrect username or password".into()),
+            detail,
         });
     }
     if !status.is_success() {

@@ -317,10 +317,23 @@ impl Client {
                 ),
                 registry,
             },
-            (Some(_), false) => auth::Error::Unauthorized {
-                detail: said.unwrap_or_else(|| "authentication required".into()),
-                registry,
-            },
+            // A Basic registry answers a wrong password as it answers none ("authentication
+            // required"); with a credential sent, say which one it refused. Behind a token
+            // service the password was good (the token came), so the token lacks the scope.
+            (Some(credential), false) => {
+                let said = said.unwrap_or_else(|| "authentication required".into());
+                auth::Error::Unauthorized {
+                    detail: if self.session.is_basic() {
+                        format!(
+                            "incorrect username or password for {} ({said})",
+                            credential.username
+                        )
+                    } else {
+                        format!("{} may not do this here ({said})", credential.username)
+                    },
+                    registry,
+                }
+            }
             (_, true) => auth::Error::Denied {
                 detail: said.unwrap_or_else(|| "requested access to the resource is denied".into()),
                 registry,
