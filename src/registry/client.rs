@@ -121,15 +121,16 @@ impl Client {
         scopes: &[String],
         request: RequestBuilder,
     ) -> Result<Response, Error> {
-        let request = self.authorize(request, scopes).await?;
-        let response = self.transport.send(request).await?;
+        let response = self.try_once(scopes, request).await?;
         match response.status() {
-            StatusCode::UNAUTHORIZED => {
-                // The next attempt (the caller's) gets a fresh token.
+            // The next attempt (the caller's) gets a fresh token; only the registry's own
+            // challenge counts, as in `send`.
+            StatusCode::UNAUTHORIZED if self.transport.is_registry(response.url()) => {
                 self.session.observe(&response);
                 self.session.invalidate(scopes).await;
                 Err(self.refused(response, false).await)
             }
+            StatusCode::UNAUTHORIZED => Err(self.refused(response, false).await),
             StatusCode::FORBIDDEN => Err(self.refused(response, true).await),
             _ => Ok(response),
         }
