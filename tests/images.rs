@@ -451,6 +451,16 @@ fn proxy_for_upload(bed: &support::TestBed) -> String {
     addr
 }
 
+/// `addr` (127.0.0.1:PORT) by a name only an HTTP proxy knows, and that proxy's URL (for
+/// `http_proxy`). Requests a proxy must see take reqwest's way, not our own sockets.
+fn through_http_proxy(addr: &str) -> (String, String) {
+    let proxy = support::proxy::HttpProxy::start();
+    let url = proxy.url.clone();
+    std::mem::forget(proxy); // serves until the test process ends
+    let port = addr.rsplit_once(':').unwrap().1;
+    (format!("{}:{port}", support::proxy::PROXIED_NAME), url)
+}
+
 #[test]
 fn a_registry_that_stops_answering_is_given_up_on_and_a_stalled_blob_resumes() {
     // A connection that stalls mid-layer: after the idle timeout the pull takes the rest
@@ -472,14 +482,15 @@ fn a_registry_that_stops_answering_is_given_up_on_and_a_stalled_blob_resumes() {
     assert_eq!(stdout(&out).trim(), image.digest);
     assert_eq!(proxy.fired(), 1);
 
-    // A registry that stops taking an upload (through reqwest: a proxy is configured, which
-    // NO_PROXY then bypasses): the blob starts over in a new session instead of waiting.
-    let pushed = format!("{}/{}:v1", proxy_for_upload(bed), unique("stall-up"));
+    // A registry that stops taking an upload (through reqwest, as it goes through an HTTP
+    // proxy): the blob starts over in a new session instead of waiting.
+    let (name, http_proxy) = through_http_proxy(&proxy_for_upload(bed));
+    let pushed = format!("{name}/{}:v1", unique("stall-up"));
     ok(&home.run(&["tag", &reference, &pushed, "--store", &store]));
-    let mut push = home.command(&["push", &pushed, "--store", &store, "-v"]);
+    let mut push = home.command(&["push", &pushed, "--store", &store, "-v", "--plain-http"]);
     let out = common::run(
         push.env("REGCTL_IDLE_TIMEOUT", "1")
-            .env("http_proxy", "http://127.0.0.1:9"),
+            .env("http_proxy", &http_proxy),
         None,
     );
     ok(&out);
@@ -497,12 +508,13 @@ fn a_registry_that_stops_answering_is_given_up_on_and_a_stalled_blob_resumes() {
         support::proxy::Fault::ThrottleRequest(1 << 20),
         usize::MAX,
     );
-    let slowly = format!("{}/{}:v1", slow.addr, unique("slow-up"));
+    let (name, http_proxy) = through_http_proxy(&slow.addr);
+    let slowly = format!("{name}/{}:v1", unique("slow-up"));
     ok(&home.run(&["tag", &reference, &slowly, "--store", &store]));
-    let mut push = home.command(&["push", &slowly, "--store", &store, "-v"]);
+    let mut push = home.command(&["push", &slowly, "--store", &store, "-v", "--plain-http"]);
     let out = common::run(
         push.env("REGCTL_IDLE_TIMEOUT", "2")
-            .env("http_proxy", "http://127.0.0.1:9"),
+            .env("http_proxy", &http_proxy),
         None,
     );
     ok(&out);
@@ -542,7 +554,7 @@ fn a_dropped_connection_mid_blob_is_retried() {
 }
 
 #[test]
-fn plain_http_blobs_take_blocking_threads_and_the_kernel_unless_a_proxy_is_set() {
+fn plain_http_blobs_take_blocking_threads_and_the_kernel_unless_a_proxy_carries_them() {
     let bed = support::bed();
     let repo = unique("sendfile");
     let image = bed.push_plain(
@@ -552,12 +564,20 @@ fn plain_http_blobs_take_blocking_threads_and_the_kernel_unless_a_proxy_is_set()
     let home = Home::new();
     let store = home.dir.path().join("store").display().to_string();
     let pulled = format!("{}/{repo}:v1", bed.plain_registry);
-    // With a proxy configured for plain HTTP, requests go through reqwest (and so the proxy's
-    // rules; NO_PROXY here lets them reach the loopback registry directly).
+    // Through an HTTP proxy, requests go through reqwest, which speaks to proxies.
+    let (name, http_proxy) = through_http_proxy(&bed.plain_registry);
     let other_store = home.dir.path().join("other").display().to_string();
+    let via_proxy = format!("{name}/{repo}:v1");
     let out = common::run(
-        home.command(&["pull", &pulled, "--store", &other_store, "-v"])
-            .env("http_proxy", "http://127.0.0.1:9"),
+        home.command(&[
+            "pull",
+            &via_proxy,
+            "--store",
+            &other_store,
+            "-v",
+            "--plain-http",
+        ])
+        .env("http_proxy", &http_proxy),
         None,
     );
     ok(&out);
@@ -566,8 +586,14 @@ fn plain_http_blobs_take_blocking_threads_and_the_kernel_unless_a_proxy_is_set()
         "{}",
         stderr(&out)
     );
-    // Without one, every blob (two layers and the config) is read on a thread of its own.
-    let out = home.run(&["pull", &pulled, "--store", &store, "-v"]);
+    // Direct, every blob (two layers and the config) is read on a thread of its own. A
+    // loopback registry is direct whatever proxy is set, as with docker.
+    let out = common::run(
+        home.command(&["pull", &pulled, "--store", &store, "-v"])
+            .env("http_proxy", &http_proxy)
+            .env_remove("NO_PROXY"),
+        None,
+    );
     ok(&out);
     assert_eq!(
         stderr(&out).matches("(read on a blocking thread)").count(),
@@ -615,18 +641,23 @@ fn plain_http_blobs_take_blocking_threads_and_the_kernel_unless_a_proxy_is_set()
     );
     assert_eq!(pushed_digest(&broken), image.digest);
 
-    // And with a proxy configured, the upload goes through reqwest too.
+    // And through an HTTP proxy, the upload goes through reqwest too.
     let other = never();
-    let proxied = format!("{}/{}:v1", other.addr, unique("sf-proxied"));
+    let (name, http_proxy) = through_http_proxy(&other.addr);
+    let repo_tag = format!("{}:v1", unique("sf-proxied"));
+    let proxied = format!("{name}/{repo_tag}");
     ok(&home.run(&["tag", &straight, &proxied, "--store", &store]));
     let out = common::run(
-        home.command(&["push", &proxied, "--store", &store, "-v"])
-            .env("http_proxy", "http://127.0.0.1:9"),
+        home.command(&["push", &proxied, "--store", &store, "-v", "--plain-http"])
+            .env("http_proxy", &http_proxy),
         None,
     );
     ok(&out);
     assert!(!stderr(&out).contains("sendfile"), "{}", stderr(&out));
-    assert_eq!(pushed_digest(&proxied), image.digest);
+    assert_eq!(
+        pushed_digest(&format!("{}/{repo_tag}", other.addr)),
+        image.digest
+    );
 
     // In chunks, a PATCH breaks mid-body. The registry took part of it and would refuse the
     // same PATCH again, so the blob starts over in a new session.

@@ -719,33 +719,71 @@ fn client_certificates_from_flags_and_from_certs_d() {
 }
 
 #[test]
-fn https_proxy_is_honoured_and_no_proxy_bypasses_it() {
+fn https_proxy_is_honoured_except_for_no_proxy_and_loopback() {
+    use support::proxy::{HttpProxy, PROXIED_NAME};
     let bed = support::bed();
-    let proxy = support::proxy::ConnectProxy::start();
+    let proxy = HttpProxy::start();
     let repo = format!("private/{}", unique("proxied"));
     bed.push_image(&bed.token_registry, &repo, "v1", Some(support::ADMIN));
+    let port = bed.token_registry.rsplit_once(':').unwrap().1;
+    // A name only the proxy knows: reaching the registry proves the proxy carried it.
+    let named = format!("{PROXIED_NAME}:{port}");
     let home = Home::new();
-    let mut cmd = home.command(&[
-        "login",
-        &bed.token_registry,
-        "-u",
-        "dev",
-        "--password-stdin",
-        "--ca-file",
-        ca(bed),
-    ]);
-    cmd.env("HTTPS_PROXY", &proxy.url).env_remove("NO_PROXY");
-    ok(&common::run(&mut cmd, Some("Dev12345\n")));
-    // The registry and its token service, each through a tunnel.
-    assert!(proxy.tunnels() >= 2, "{}", proxy.tunnels());
-    let before = proxy.tunnels();
-    let mut cmd = home.command(&["tags", &format!("{}/{repo}", bed.token_registry)]);
-    cmd.env("HTTPS_PROXY", &proxy.url)
-        .env("NO_PROXY", "127.0.0.1");
-    let out = common::run(&mut cmd, None);
+    let through = |args: &[&str], no_proxy: Option<&str>, stdin: Option<&str>| {
+        let mut cmd = home.command(args);
+        cmd.env("HTTPS_PROXY", &proxy.url);
+        match no_proxy {
+            Some(list) => cmd.env("NO_PROXY", list),
+            None => cmd.env_remove("NO_PROXY"),
+        };
+        common::run(&mut cmd, stdin)
+    };
+    let login = |registry: &str| {
+        let args = [
+            "login",
+            registry,
+            "-u",
+            "dev",
+            "--password-stdin",
+            "--ca-file",
+            ca(bed),
+        ];
+        through(&args, None, Some("Dev12345\n"))
+    };
+    ok(&login(&named));
+    let carried = proxy.carried();
+    assert!(carried >= 1, "{carried}");
+    let out = through(&["tags", &format!("{named}/{repo}")], None, None);
     ok(&out);
     assert_eq!(stdout(&out), "v1\n");
-    assert_eq!(proxy.tunnels(), before);
+    assert!(proxy.carried() > carried);
+
+    // NO_PROXY's exceptions go straight to the name, which then does not resolve.
+    let carried = proxy.carried();
+    let out = through(
+        &["tags", &format!("{named}/{repo}")],
+        Some("example.org, regctl.test"),
+        None,
+    );
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert_eq!(proxy.carried(), carried);
+
+    // A loopback address is never proxied, as with docker: the same registry by its address.
+    ok(&login(&bed.token_registry));
+    assert_eq!(proxy.carried(), carried);
+
+    // A proxy variable that is not a URL is named, and what it holds (a password?) is not.
+    let mut cmd = home.command(&["tags", &format!("{named}/{repo}")]);
+    cmd.env("HTTPS_PROXY", "http://user:secret@proxy:notaport");
+    let out = common::run(&mut cmd, None);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("HTTPS_PROXY is not a proxy URL"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("secret"), "{}", stderr(&out));
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 pub mod blob_http;
 pub mod certs_d;
+pub mod proxy;
 pub mod retry;
 pub mod tls;
 
@@ -75,6 +76,8 @@ pub enum Error {
     TlsConfig(#[from] tls::TlsConfigError),
     #[error("cannot build an HTTP client: {0}")]
     Client(String),
+    #[error(transparent)]
+    Proxy(proxy::BadProxy),
 }
 
 /// An HTTP client bound to one registry's settings.
@@ -91,6 +94,7 @@ pub struct Transport {
     plain_http_chosen: bool,
     cert_requested: tls::CertRequested,
     blob_tls: std::sync::Arc<rustls::ClientConfig>,
+    proxies: proxy::Proxies,
     verbose: bool,
 }
 
@@ -119,11 +123,17 @@ impl Transport {
         // reqwest's default redirect policy drops Authorization (and cookies) whenever a redirect
         // leaves the original scheme, host or port: blob downloads redirected to object storage
         // must never carry registry credentials there.
+        let proxies = proxy::Proxies::from_env();
+        let reqwest_proxies = proxies.for_reqwest().map_err(Error::Proxy)?;
         let builder = || {
-            reqwest::Client::builder()
-                .tls_backend_preconfigured(tls.clone())
-                .user_agent(USER_AGENT_VALUE)
-                .connect_timeout(Duration::from_secs(30))
+            reqwest_proxies.iter().fold(
+                reqwest::Client::builder()
+                    .tls_backend_preconfigured(tls.clone())
+                    .user_agent(USER_AGENT_VALUE)
+                    .connect_timeout(Duration::from_secs(30))
+                    .no_proxy(),
+                |builder, proxy| builder.proxy(proxy.clone()),
+            )
         };
         let client = builder()
             .read_timeout(idle_timeout())
@@ -143,6 +153,7 @@ impl Transport {
             plain_http_chosen: options.plain_http,
             cert_requested,
             blob_tls,
+            proxies,
             verbose,
         })
     }
@@ -199,7 +210,7 @@ impl Transport {
     /// only, `get_into`): to the registry itself (the ordinary way handles any other), and no
     /// proxy that must see the request.
     pub fn direct_blob_http(&self, url: &Url) -> bool {
-        self.is_registry(url) && !proxy_configured(url.scheme())
+        self.is_registry(url) && !self.proxies.is_proxied(url)
     }
 
     /// `GET url` on a blocking thread, the `len` bytes from `offset` given to `sink` (see
@@ -494,17 +505,6 @@ fn closed_by_peer(err: &(dyn std::error::Error + 'static)) -> bool {
     })
 }
 
-/// A proxy reqwest would route requests of `scheme` through (it reads the same variables).
-fn proxy_configured(scheme: &str) -> bool {
-    let names: &[&str] = match scheme {
-        "https" => &["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"],
-        _ => &["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"],
-    };
-    names
-        .iter()
-        .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
-}
-
 fn closed_during_handshake(err: &(dyn std::error::Error + 'static)) -> bool {
     causes(err).into_iter().any(|e| {
         e.downcast_ref::<std::io::Error>()
@@ -597,6 +597,7 @@ impl Error {
         use crate::exit::ExitCode;
         match self {
             Error::TlsConfig(_) | Error::Client(_) => ExitCode::General,
+            Error::Proxy(_) => ExitCode::Usage,
             _ => ExitCode::Connection,
         }
     }

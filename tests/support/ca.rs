@@ -10,8 +10,9 @@ use time::{Duration, OffsetDateTime};
 
 use super::BoxError;
 
-/// The names every server certificate of the bed is valid for.
-pub const SERVER_NAMES: &[&str] = &["127.0.0.1", "localhost", "::1"];
+/// The names every server certificate of the bed is valid for (the last one is reached
+/// through `proxy::HttpProxy`).
+pub const SERVER_NAMES: &[&str] = &["127.0.0.1", "localhost", "::1", super::proxy::PROXIED_NAME];
 
 pub struct TestCa {
     issuer: Issuer<'static, KeyPair>,

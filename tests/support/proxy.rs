@@ -223,62 +223,84 @@ fn answer_status(mut client: TcpStream, code: u16) {
     let _ = client.shutdown(Shutdown::Both);
 }
 
-/// An HTTP `CONNECT` proxy (what `HTTPS_PROXY` points at) that counts the tunnels it opened.
-pub struct ConnectProxy {
+/// Names under this domain reach the bed only through [`HttpProxy`], which maps them to
+/// 127.0.0.1 (the servers' certificates carry [`PROXIED_NAME`]). regctl, like docker, never
+/// proxies a loopback address, so a test that wants the proxy names the registry this way.
+pub const PROXIED_DOMAIN: &str = "regctl.test";
+pub const PROXIED_NAME: &str = "registry.regctl.test";
+
+/// An HTTP proxy: `CONNECT` tunnels (https) and absolute-form requests (plain http), to
+/// `*.regctl.test` names (as 127.0.0.1) or addresses. Counts the connections it carried.
+pub struct HttpProxy {
     /// "http://127.0.0.1:PORT"
     pub url: String,
-    tunnels: Arc<AtomicUsize>,
+    carried: Arc<AtomicUsize>,
 }
 
-impl ConnectProxy {
-    pub fn start() -> ConnectProxy {
+impl HttpProxy {
+    pub fn start() -> HttpProxy {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a proxy port");
         let url = format!("http://{}", listener.local_addr().unwrap());
-        let tunnels = Arc::new(AtomicUsize::new(0));
-        let counter = tunnels.clone();
+        let carried = Arc::new(AtomicUsize::new(0));
+        let counter = carried.clone();
         thread::spawn(move || {
-            for mut client in listener.incoming().flatten() {
+            for client in listener.incoming().flatten() {
                 let counter = counter.clone();
-                thread::spawn(move || {
-                    let mut head = Vec::new();
-                    let mut byte = [0u8; 1];
-                    while !head.ends_with(b"\r\n\r\n") {
-                        match client.read(&mut byte) {
-                            Ok(1) => head.push(byte[0]),
-                            _ => return,
-                        }
-                    }
-                    let head = String::from_utf8_lossy(&head).into_owned();
-                    let Some(target) = head
-                        .strip_prefix("CONNECT ")
-                        .and_then(|r| r.split(' ').next())
-                    else {
-                        let _ = client.write_all(
-                            b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n",
-                        );
-                        return;
-                    };
-                    let Ok(server) = TcpStream::connect(target) else {
-                        let _ = client
-                            .write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
-                        return;
-                    };
-                    counter.fetch_add(1, Ordering::SeqCst);
-                    let _ = client.write_all(b"HTTP/1.1 200 Connection Established\r\n\r\n");
-                    relay(
-                        client,
-                        server,
-                        Fault::DropAfter(usize::MAX),
-                        0,
-                        Arc::new(AtomicUsize::new(0)),
-                    );
-                });
+                thread::spawn(move || carry(client, &counter));
             }
         });
-        ConnectProxy { url, tunnels }
+        HttpProxy { url, carried }
     }
 
-    pub fn tunnels(&self) -> usize {
-        self.tunnels.load(Ordering::SeqCst)
+    /// Connections carried so far (tunnels and forwarded ones).
+    pub fn carried(&self) -> usize {
+        self.carried.load(Ordering::SeqCst)
+    }
+}
+
+fn carry(mut client: TcpStream, counter: &AtomicUsize) {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match client.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => return,
+        }
+    }
+    let text = String::from_utf8_lossy(&head).into_owned();
+    let target = text.split(' ').nth(1).unwrap_or_default();
+    let tunnel = text.starts_with("CONNECT ");
+    // A forwarded request names its target as a URL: http://host:port/path.
+    let authority = if tunnel {
+        Some(target)
+    } else {
+        target
+            .strip_prefix("http://")
+            .map(|rest| rest.split('/').next().unwrap_or_default())
+    };
+    let address = authority.map(|a| match a.rsplit_once(':') {
+        Some((host, port)) if host.ends_with(PROXIED_DOMAIN) => format!("127.0.0.1:{port}"),
+        _ => a.to_string(),
+    });
+    let Some(Ok(mut server)) = address.map(TcpStream::connect) else {
+        let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
+        return;
+    };
+    counter.fetch_add(1, Ordering::SeqCst);
+    let passed = if tunnel {
+        client.write_all(b"HTTP/1.1 200 Connection Established\r\n\r\n")
+    } else {
+        // The servers take absolute-form requests as they are, so the head goes on unchanged,
+        // and so do later requests on this connection (the client keeps one per target).
+        server.write_all(&head)
+    };
+    if passed.is_ok() {
+        relay(
+            client,
+            server,
+            Fault::DropAfter(usize::MAX),
+            0,
+            Arc::new(AtomicUsize::new(0)),
+        );
     }
 }
