@@ -239,6 +239,14 @@ fn digest_of_a_missing_tag_exits_4_and_delete_makes_it_missing() {
 }
 
 #[test]
+fn digest_falls_back_to_get_where_a_registry_takes_no_head() {
+    let liar = support::liar::start();
+    let out = Home::new().run(&["digest", &format!("{}/lie:no-head", liar.addr)]);
+    ok(&out);
+    assert_eq!(stdout(&out).trim(), liar.manifest_digest);
+}
+
+#[test]
 fn catalog_for_admins_and_a_clear_refusal_otherwise() {
     let bed = support::bed();
     let repo = format!("library/{}", unique("cat"));

@@ -116,7 +116,7 @@ pub async fn images_of(
 }
 
 /// The digest `reference` points at, by `HEAD` (no manifest body crosses the wire). Falls back
-/// to `GET` for registries that announce no digest on `HEAD`.
+/// to `GET` for registries that announce no digest on `HEAD`, or do not take `HEAD` at all.
 pub async fn resolve(
     client: &Client,
     repository: &Repository,
@@ -130,9 +130,15 @@ pub async fn resolve(
                 .header(ACCEPT, MANIFEST_TYPES)
         })
         .await?;
-    check_status(response.status(), &[], || {
-        format!("manifest {}", at(repository, reference))
-    })?;
+    let declined = matches!(
+        response.status(),
+        StatusCode::METHOD_NOT_ALLOWED | StatusCode::NOT_IMPLEMENTED
+    );
+    if !declined {
+        check_status(response.status(), &[], || {
+            format!("manifest {}", at(repository, reference))
+        })?;
+    }
     let header = |name: &str| {
         response
             .headers()
@@ -144,7 +150,7 @@ pub async fn resolve(
         header(DIGEST_HEADER).and_then(|d| d.parse::<Digest>().ok()),
         header(CONTENT_TYPE.as_str()),
     ) {
-        (Some(d), Some(t)) => Ok((d, t)),
+        (Some(d), Some(t)) if !declined => Ok((d, t)),
         _ => {
             let m = get(client, repository, reference, scopes).await?;
             Ok((m.digest, m.media_type))

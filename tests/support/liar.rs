@@ -14,6 +14,8 @@ pub struct Liar {
     pub addr: String,
     /// The digest the manifest names for its layer (the registry sends other bytes for it).
     pub layer_digest: String,
+    /// The digest of the manifest of `lie:v1`, also served as `lie:no-head`.
+    pub manifest_digest: String,
 }
 
 const MANIFEST_TYPE: &str = "application/vnd.oci.image.manifest.v1+json";
@@ -52,12 +54,17 @@ pub fn start() -> Liar {
         format!("/v2/lie/blobs/{}", sha256_digest(&config)),
         format!("/v2/lie/blobs/{layer_digest}"),
     );
+    let announced = manifest_digest.clone();
     serve(listener, move |req: &Request| {
         match req.path.as_str() {
         "/v2/" => Response::new("200 OK", "{}"),
         "/v2/lie/manifests/v1" => Response::new("200 OK", manifest.clone())
             .header("Content-Type", MANIFEST_TYPE)
             .header("Docker-Content-Digest", manifest_digest.clone()),
+        // Like some registries, takes no HEAD for manifests.
+        "/v2/lie/manifests/no-head" if req.method == "HEAD" => Response::new("405 Method Not Allowed", ""),
+        "/v2/lie/manifests/no-head" => Response::new("200 OK", manifest.clone())
+            .header("Content-Type", MANIFEST_TYPE),
         // Announces the honest manifest's digest, sends a different document.
         "/v2/lie/manifests/swapped" => Response::new("200 OK", br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"x","digest":"sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855","size":0},"layers":[]}"#.to_vec())
             .header("Content-Type", MANIFEST_TYPE)
@@ -67,7 +74,11 @@ pub fn start() -> Liar {
         _ => not_found(),
     }
     });
-    Liar { addr, layer_digest }
+    Liar {
+        addr,
+        layer_digest,
+        manifest_digest: announced,
+    }
 }
 
 pub struct Redirector {
