@@ -247,6 +247,24 @@ fn digest_falls_back_to_get_where_a_registry_takes_no_head() {
 }
 
 #[test]
+fn scopes_a_challenge_names_beyond_ours_are_asked_for() {
+    let registry = support::demanding::start("app");
+    let home = Home::new();
+    let tags = |home: &Home| home.run(&["tags", &format!("{}/app", registry.addr)]);
+    let out = tags(&home);
+    ok(&out);
+    assert_eq!(stdout(&out), "v1\n");
+    let asked = registry.token_requests.lock().unwrap().clone();
+    assert_eq!(
+        asked,
+        [
+            vec!["repository:app:pull".to_string()],
+            vec!["registry:catalog:*".into(), "repository:app:pull".into()],
+        ]
+    );
+}
+
+#[test]
 fn catalog_for_admins_and_a_clear_refusal_otherwise() {
     let bed = support::bed();
     let repo = format!("library/{}", unique("cat"));

@@ -25,6 +25,9 @@ pub struct Session {
     challenge: Mutex<Option<Challenge>>,
     /// Held across a token request so parallel requests for one scope set wait for one token.
     tokens: tokio::sync::Mutex<HashMap<Vec<String>, (String, Instant)>>,
+    /// Scopes a registry's challenge named beyond a scope set we asked for: asked for with
+    /// that set from then on.
+    named: Mutex<HashMap<Vec<String>, Vec<String>>>,
     refresh_token: Mutex<Option<String>>,
 }
 
@@ -35,6 +38,7 @@ impl Session {
             offline,
             challenge: Mutex::new(None),
             tokens: tokio::sync::Mutex::new(HashMap::new()),
+            named: Mutex::new(HashMap::new()),
             refresh_token: Mutex::new(None),
         }
     }
@@ -111,7 +115,7 @@ impl Session {
                 registry: registry.clone(),
                 detail: "Bearer challenge without a realm".into(),
             })?;
-        let key = scope_key(scopes);
+        let key = self.key(scopes);
         let mut tokens = self.tokens.lock().await;
         if let Some((token, expires)) = tokens.get(&key) {
             if Instant::now() < *expires {
@@ -138,9 +142,41 @@ impl Session {
         Ok(Some(header))
     }
 
-    /// Forgets the token for `scopes` after the registry refused it (expired or revoked).
-    pub async fn invalidate(&self, scopes: &[String]) {
-        self.tokens.lock().await.remove(&scope_key(scopes));
+    /// Takes in a `401` the registry answered to a request authorized for `scopes`: its
+    /// challenge, and the token it refused (expired, revoked, or short of a scope) forgotten.
+    /// Scopes the challenge names beyond `scopes` are asked for with them from now on, as
+    /// containerd does: a registry may want more than a client knew to ask for.
+    pub async fn refused(&self, response: &Response, scopes: &[String]) {
+        self.observe(response);
+        let mut tokens = self.tokens.lock().await;
+        tokens.remove(&self.key(scopes));
+        let asked = scope_key(scopes);
+        let beyond: Vec<String> = self
+            .challenge
+            .lock()
+            .expect("lock poisoned")
+            .as_ref()
+            .and_then(|c| c.param("scope"))
+            .unwrap_or_default()
+            .split_whitespace()
+            .filter(|scope| !asked.iter().any(|a| a == scope))
+            .map(str::to_string)
+            .collect();
+        if !beyond.is_empty() {
+            self.named
+                .lock()
+                .expect("lock poisoned")
+                .insert(asked, beyond);
+        }
+    }
+
+    /// The scope set a token for `scopes` is asked for, in one canonical order.
+    fn key(&self, scopes: &[String]) -> Vec<String> {
+        let mut key = scope_key(scopes);
+        if let Some(beyond) = self.named.lock().expect("lock poisoned").get(&key) {
+            key = scope_key(&[key.clone(), beyond.clone()].concat());
+        }
+        key
     }
 
     /// The refresh token the token service granted, if any (asked for with `offline`).

@@ -104,8 +104,7 @@ impl Client {
                     if !reauthorized && self.transport.is_registry(response.url()) =>
                 {
                     reauthorized = true;
-                    self.session.observe(&response);
-                    self.session.invalidate(scopes).await;
+                    self.session.refused(&response, scopes).await;
                 }
                 StatusCode::UNAUTHORIZED => return Err(self.refused(response, false).await),
                 StatusCode::FORBIDDEN => return Err(self.refused(response, true).await),
@@ -126,8 +125,7 @@ impl Client {
             // The next attempt (the caller's) gets a fresh token; only the registry's own
             // challenge counts, as in `send`.
             StatusCode::UNAUTHORIZED if self.transport.is_registry(response.url()) => {
-                self.session.observe(&response);
-                self.session.invalidate(scopes).await;
+                self.session.refused(&response, scopes).await;
                 Err(self.refused(response, false).await)
             }
             StatusCode::UNAUTHORIZED => Err(self.refused(response, false).await),
@@ -251,8 +249,7 @@ impl Client {
     ) -> Result<Option<Response>, Error> {
         match response.status() {
             StatusCode::UNAUTHORIZED => {
-                self.session.observe(&response);
-                self.session.invalidate(scopes).await;
+                self.session.refused(&response, scopes).await;
                 Ok(None)
             }
             StatusCode::FORBIDDEN => Err(self.refused(response, true).await),

@@ -15,6 +15,7 @@
 
 pub mod ca;
 pub mod containerd;
+pub mod demanding;
 pub mod images;
 pub mod liar;
 pub mod proxy;
