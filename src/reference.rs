@@ -17,8 +17,8 @@ pub enum ReferenceError {
     InvalidRegistry(String),
     #[error("invalid repository {0:?}: expected [REGISTRY/]PATH with lower-case path components, e.g. harbor.example.com/library/busybox")]
     InvalidRepository(String),
-    #[error("invalid image reference {0:?}: expected [REGISTRY/]REPOSITORY[:TAG][@sha256:DIGEST], e.g. harbor.example.com/library/busybox:1.35.0")]
-    InvalidReference(String),
+    #[error("invalid image reference {input:?}: {why}expected [REGISTRY/]REPOSITORY[:TAG][@sha256:DIGEST], e.g. harbor.example.com/library/busybox:1.35.0")]
+    InvalidReference { input: String, why: &'static str },
     #[error("{reference} names digest {wanted}, but the image is {actual}; leave the digest out of the target, or name the image it is")]
     DigestMismatch {
         reference: String,
@@ -222,9 +222,18 @@ pub struct Reference {
 
 impl Reference {
     pub fn parse(input: &str) -> Result<Self, ReferenceError> {
-        let invalid = || ReferenceError::InvalidReference(input.to_string());
+        // What docker says too, before the general form.
+        let invalid = |why| ReferenceError::InvalidReference {
+            input: input.to_string(),
+            why,
+        };
         let (rest, digest) = match input.split_once('@') {
-            Some((rest, d)) => (rest, Some(d.parse::<Digest>().map_err(|_| invalid())?)),
+            Some((rest, d)) => {
+                let digest = d.parse::<Digest>().map_err(|_| {
+                    invalid("the digest is not ALGORITHM:HEX (like sha256: and 64 hex digits); ")
+                })?;
+                (rest, Some(digest))
+            }
             None => (input, None),
         };
         // A tag follows the last `:` after the last `/`; an earlier colon is a port.
@@ -235,10 +244,19 @@ impl Reference {
         };
         if let Some(tag) = tag {
             if !valid_tag(tag) {
-                return Err(invalid());
+                return Err(invalid(
+                    "a tag is up to 128 letters, digits, _ . - and does not start with . or -; ",
+                ));
             }
         }
-        let repository = Repository::parse(name).map_err(|_| invalid())?;
+        let repository = Repository::parse(name).map_err(|_| {
+            let lower_case_is_valid = Repository::parse(&name.to_ascii_lowercase()).is_ok();
+            invalid(if lower_case_is_valid {
+                "the repository name must be lower-case; "
+            } else {
+                ""
+            })
+        })?;
         let tag = match (tag, &digest) {
             (Some(t), _) => Some(t.to_string()),
             (None, None) => Some("latest".to_string()),
@@ -456,6 +474,11 @@ mod tests {
         ] {
             assert!(Reference::parse(bad).is_err(), "{bad}");
         }
+        let why = |bad: &str| Reference::parse(bad).unwrap_err().to_string();
+        assert!(why("Harbor.Local/Lib/App:1").contains("must be lower-case"));
+        assert!(why("a:-x").contains("a tag is up to 128"));
+        assert!(why("a@sha256:12").contains("the digest is not"));
+        assert!(!why("a b").contains("lower-case"));
     }
 
     #[test]
