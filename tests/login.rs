@@ -719,6 +719,50 @@ fn client_certificates_from_flags_and_from_certs_d() {
 }
 
 #[test]
+fn a_machine_without_ca_certificates_still_speaks_plain_http_and_trusts_a_ca_file() {
+    let bed = support::bed();
+    let repo = format!("private/{}", unique("bare"));
+    bed.push_image(&bed.token_registry, &repo, "v1", Some(support::ADMIN));
+    let home = Home::new();
+    // A scratch container: no system bundle at all.
+    let bare = |args: &[&str], stdin: Option<&str>| {
+        let mut cmd = home.command(args);
+        cmd.env("SSL_CERT_FILE", "/dev/null")
+            .env("SSL_CERT_DIR", "/nonexistent");
+        common::run(&mut cmd, stdin)
+    };
+    let out = bare(&["tags", &format!("{}/{repo}", bed.token_registry)], None);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no CA certificates"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    let login = [
+        "login",
+        &bed.token_registry,
+        "-u",
+        "dev",
+        "--password-stdin",
+        "--ca-file",
+        ca(bed),
+    ];
+    ok(&bare(&login, Some("Dev12345\n")));
+    let out = bare(&["tags", &format!("{}/{repo}", bed.token_registry)], None);
+    ok(&out);
+    assert_eq!(stdout(&out), "v1\n");
+    let plain_repo = unique("bare-plain");
+    let plain = bed.push_plain(&plain_repo, vec![]);
+    let out = bare(
+        &["digest", &format!("{}/{plain_repo}:v1", bed.plain_registry)],
+        None,
+    );
+    ok(&out);
+    assert_eq!(stdout(&out).trim(), plain.digest);
+}
+
+#[test]
 fn https_proxy_is_honoured_except_for_no_proxy_and_loopback() {
     use support::proxy::{HttpProxy, PROXIED_NAME};
     let bed = support::bed();

@@ -550,6 +550,7 @@ fn describe_certificate_error(err: &rustls::CertificateError) -> String {
         C::Other(other) if tls::is_ca_used_as_end_entity(other) => {
             "the server presents a CA certificate as its own (a self-signed one?)".into()
         }
+        C::Other(other) if tls::is_no_trust_anchors(other) => other.to_string(),
         C::Other(other) => format!("certificate rejected: {other}"),
         other => format!("certificate rejected: {other:?}"),
     }

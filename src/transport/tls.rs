@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::{verify_server_name, ResolvesClientCert, WebPkiServerVerifier};
@@ -34,8 +34,6 @@ pub enum TlsConfigError {
     CaFileEmpty(PathBuf),
     #[error("cannot load client certificate {}: {reason}", path.display())]
     ClientCert { path: PathBuf, reason: String },
-    #[error("cannot set up certificate verification: {0}")]
-    Verifier(String),
 }
 
 /// Installs ring as rustls' provider once per process; rustls refuses to pick one itself when
@@ -89,13 +87,12 @@ pub fn client_config(
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(SkipVerification))
     } else {
-        let (roots, trusted) = roots(ca_files)?;
-        let inner = WebPkiServerVerifier::builder(Arc::new(roots))
-            .build()
-            .map_err(|e| TlsConfigError::Verifier(e.to_string()))?;
         builder
             .dangerous()
-            .with_custom_certificate_verifier(Arc::new(TrustedSelfSigned { inner, trusted }))
+            .with_custom_certificate_verifier(Arc::new(TrustedSelfSigned {
+                inner: OnceLock::new(),
+                trusted: ca_file_certs(ca_files)?,
+            }))
     };
     let mut config = match client_cert {
         Some(cc) => {
@@ -124,29 +121,49 @@ pub fn client_config(
     Ok((config, requested))
 }
 
-/// The system's roots plus the CA files named for this registry: a private CA adds to the
-/// system roots rather than replacing them, so a registry behind a public certificate keeps
-/// working. Also the certificates of those files themselves, for `TrustedSelfSigned`.
-fn roots(
-    ca_files: &[PathBuf],
-) -> Result<(RootCertStore, Vec<CertificateDer<'static>>), TlsConfigError> {
-    let mut store = RootCertStore::empty();
-    // Unreadable entries in the system bundle are skipped, as every TLS client does.
-    let native = rustls_native_certs::load_native_certs();
-    store.add_parsable_certificates(native.certs);
-    let mut trusted = Vec::new();
+/// The certificates of the CA files named for this registry, read now: a file that is missing
+/// or holds none is the user's mistake to hear of before anything is sent.
+fn ca_file_certs(ca_files: &[PathBuf]) -> Result<Vec<CertificateDer<'static>>, TlsConfigError> {
+    let mut certs = Vec::new();
     for path in ca_files {
-        let certs = load_certs(path).map_err(|_| match std::fs::metadata(path) {
+        let found = load_certs(path).map_err(|_| match std::fs::metadata(path) {
             Err(source) => TlsConfigError::CaFile {
                 path: path.clone(),
                 source,
             },
             Ok(_) => TlsConfigError::CaFileEmpty(path.clone()),
         })?;
-        store.add_parsable_certificates(certs.iter().cloned());
-        trusted.extend(certs);
+        certs.extend(found);
     }
-    Ok((store, trusted))
+    Ok(certs)
+}
+
+/// The system's roots plus the CA files' certificates: a private CA adds to the system roots
+/// rather than replacing them, so a registry behind a public certificate keeps working.
+fn verifier(trusted: &[CertificateDer<'static>]) -> Option<Arc<WebPkiServerVerifier>> {
+    let mut store = RootCertStore::empty();
+    // Unreadable entries in the system bundle are skipped, as every TLS client does.
+    store.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
+    store.add_parsable_certificates(trusted.iter().cloned());
+    // Fails only for an empty store.
+    WebPkiServerVerifier::builder(Arc::new(store)).build().ok()
+}
+
+/// A machine with no CA certificates at all (a scratch container) and no CA file given.
+#[derive(Debug)]
+struct NoTrustAnchors;
+
+impl std::fmt::Display for NoTrustAnchors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("this machine has no CA certificates to check it with (install ca-certificates, or point SSL_CERT_FILE at a bundle)")
+    }
+}
+
+impl std::error::Error for NoTrustAnchors {}
+
+/// Whether a certificate was refused because nothing is trusted at all.
+pub fn is_no_trust_anchors(other: &OtherError) -> bool {
+    other.0.downcast_ref::<NoTrustAnchors>().is_some()
 }
 
 /// WebPKI verification, plus the self-signed registry certificate docker's guide makes
@@ -155,10 +172,25 @@ fn roots(
 /// accept a server certificate the user trusted as such. So does this, for exactly the
 /// certificates of --ca-file and certs.d, still checking its dates (WebPKI checked them before
 /// it stopped at the CA flag) and the host name.
+///
+/// The roots are read at the first certificate to check: a command that speaks only plain HTTP
+/// never reads the system's bundle (some 300 files here), nor needs one.
 #[derive(Debug)]
 struct TrustedSelfSigned {
-    inner: Arc<WebPkiServerVerifier>,
+    inner: OnceLock<Option<Arc<WebPkiServerVerifier>>>,
     trusted: Vec<CertificateDer<'static>>,
+}
+
+impl TrustedSelfSigned {
+    fn inner(&self) -> Result<&WebPkiServerVerifier, rustls::Error> {
+        self.inner
+            .get_or_init(|| verifier(&self.trusted))
+            .as_deref()
+            .ok_or_else(|| {
+                let none = OtherError(Arc::new(NoTrustAnchors));
+                rustls::Error::InvalidCertificate(CertificateError::Other(none))
+            })
+    }
 }
 
 impl ServerCertVerifier for TrustedSelfSigned {
@@ -170,7 +202,7 @@ impl ServerCertVerifier for TrustedSelfSigned {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        let verdict = self.inner.verify_server_cert(
+        let verdict = self.inner()?.verify_server_cert(
             end_entity,
             intermediates,
             server_name,
@@ -198,7 +230,7 @@ impl ServerCertVerifier for TrustedSelfSigned {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls12_signature(message, cert, dss)
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &algorithms())
     }
 
     fn verify_tls13_signature(
@@ -207,11 +239,11 @@ impl ServerCertVerifier for TrustedSelfSigned {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls13_signature(message, cert, dss)
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &algorithms())
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.inner.supported_verify_schemes()
+        algorithms().supported_schemes()
     }
 }
 
