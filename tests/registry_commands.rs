@@ -265,6 +265,60 @@ fn scopes_a_challenge_names_beyond_ours_are_asked_for() {
 }
 
 #[test]
+fn a_refused_token_is_not_called_a_wrong_password() {
+    let registry = support::demanding::start("app");
+    let home = Home::new();
+    ok(&home.login(&registry.addr, "robot$ci", "pw", &[]));
+    // Harbor's answer to a token without the permission: a Basic challenge. The password
+    // stays with the token service, and the refusal is about permission.
+    let out = home.run(&["tags", &format!("{}/guarded", registry.addr)]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("robot$ci may not do this here"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        registry
+            .basic_requests
+            .load(std::sync::atomic::Ordering::SeqCst),
+        0
+    );
+    // A token service that answers 403 for a scope.
+    let out = home.run(&["tags", &format!("{}/forbidden", registry.addr)]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("refused robot$ci access to repository:forbidden:pull"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("password"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_token_service_that_takes_only_pull_and_push_still_serves_catalog_and_delete() {
+    let registry = support::quayish::start();
+    let home = Home::new();
+    let out = home.run(&["catalog", &registry.addr]);
+    ok(&out);
+    assert_eq!(stdout(&out), "app\n");
+    let reference = format!("{}/app@{}", registry.addr, registry.digest);
+    let out = home.run(&["delete", &reference, "--yes"]);
+    ok(&out);
+    assert!(stdout(&out).starts_with("Deleted: "), "{}", stdout(&out));
+    let asked = registry.token_requests.lock().unwrap().clone();
+    assert_eq!(
+        asked,
+        [
+            vec!["registry:catalog:*".to_string()],
+            vec![],
+            vec!["repository:app:pull,delete".into()],
+            vec!["repository:app:pull,push".into()],
+        ]
+    );
+}
+
+#[test]
 fn catalog_for_admins_and_a_clear_refusal_otherwise() {
     let bed = support::bed();
     let repo = format!("library/{}", unique("cat"));

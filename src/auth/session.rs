@@ -49,6 +49,13 @@ impl Session {
 
     /// Takes note of a `401`'s challenge: Bearer is preferred, Basic otherwise.
     pub fn observe(&self, response: &Response) {
+        self.take_challenge(response, false);
+    }
+
+    /// `keep_bearer`: a registry that asked for a token and refuses one may answer with a
+    /// Basic challenge (Harbor does for any request that carried `Authorization`): the token
+    /// service stays the way in, and the password is not sent to the registry instead.
+    fn take_challenge(&self, response: &Response, keep_bearer: bool) {
         let values = response
             .headers()
             .get_all(WWW_AUTHENTICATE)
@@ -60,8 +67,12 @@ impl Session {
             .find(|c| c.is_bearer())
             .or_else(|| challenges.iter().find(|c| c.is_basic()))
             .cloned();
-        if chosen.is_some() {
-            *self.challenge.lock().expect("lock poisoned") = chosen;
+        let mut current = self.challenge.lock().expect("lock poisoned");
+        let keep = keep_bearer
+            && current.as_ref().is_some_and(|c| c.is_bearer())
+            && chosen.as_ref().is_some_and(|c| !c.is_bearer());
+        if chosen.is_some() && !keep {
+            *current = chosen;
         }
     }
 
@@ -122,17 +133,21 @@ impl Session {
                 return secret_header(&format!("Bearer {token}"), &registry).map(Some);
             }
         }
-        let fetched = token::fetch(
-            transport,
-            &TokenRequest {
-                realm,
-                service: challenge.param("service"),
-                scopes: &key,
-                credential: self.credential.as_ref(),
-                offline: self.offline,
-            },
-        )
-        .await?;
+        let request = |scopes| TokenRequest {
+            realm,
+            service: challenge.param("service"),
+            scopes,
+            credential: self.credential.as_ref(),
+            offline: self.offline,
+        };
+        let fetched = match token::fetch(transport, &request(&key)).await {
+            // Quay's token service takes only pull, push and * for repositories, and answers
+            // anything else (delete, the catalog) with 400: ask once more in its terms.
+            Err(Error::TokenService { status: 400, .. }) if common_scopes(&key) != key => {
+                token::fetch(transport, &request(&common_scopes(&key))).await?
+            }
+            fetched => fetched?,
+        };
         if let Some(refresh) = fetched.refresh_token {
             *self.refresh_token.lock().expect("lock poisoned") = Some(refresh);
         }
@@ -147,7 +162,7 @@ impl Session {
     /// Scopes the challenge names beyond `scopes` are asked for with them from now on, as
     /// containerd does: a registry may want more than a client knew to ask for.
     pub async fn refused(&self, response: &Response, scopes: &[String]) {
-        self.observe(response);
+        self.take_challenge(response, true);
         let mut tokens = self.tokens.lock().await;
         tokens.remove(&self.key(scopes));
         let asked = scope_key(scopes);
@@ -185,6 +200,33 @@ impl Session {
     }
 }
 
+/// `scopes` in the terms every token service takes: repository actions other than pull, push
+/// and `*` become push (which Quay, for one, wants for a delete), and `registry:` scopes go
+/// (Quay's catalog needs no scope).
+fn common_scopes(scopes: &[String]) -> Vec<String> {
+    let common = scopes.iter().filter_map(|scope| {
+        if scope.starts_with("registry:") {
+            return None;
+        }
+        let Some((resource, actions)) = scope.rsplit_once(':') else {
+            return Some(scope.clone());
+        };
+        let mut kept: Vec<&str> = Vec::new();
+        for action in actions.split(',') {
+            let action = if matches!(action, "pull" | "push" | "*") {
+                action
+            } else {
+                "push"
+            };
+            if !kept.contains(&action) {
+                kept.push(action);
+            }
+        }
+        Some(format!("{resource}:{}", kept.join(",")))
+    });
+    scope_key(&common.collect::<Vec<_>>())
+}
+
 /// A scope set in one canonical order, so that the same set always finds the same token.
 fn scope_key(scopes: &[String]) -> Vec<String> {
     let mut key = scopes.to_vec();
@@ -201,4 +243,24 @@ fn secret_header(value: &str, registry: &str) -> Result<HeaderValue, Error> {
     })?;
     header.set_sensitive(true);
     Ok(header)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::common_scopes;
+
+    #[test]
+    fn common_scopes_keep_pull_push_and_star_only() {
+        let scopes = |s: &[&str]| s.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            common_scopes(&scopes(&["registry:catalog:*"])),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            common_scopes(&scopes(&["repository:a/b:pull,delete", "repository:c:*"])),
+            scopes(&["repository:a/b:pull,push", "repository:c:*"])
+        );
+        let usual = scopes(&["repository:a:pull", "repository:b:pull,push"]);
+        assert_eq!(common_scopes(&usual), usual);
+    }
 }

@@ -99,7 +99,7 @@ pub async fn fetch(transport: &Transport, req: &TokenRequest<'_>) -> Result<Toke
     let response = transport.send(request).await?;
     let status = response.status();
     let body = response.bytes().await.unwrap_or_default();
-    if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
+    if status == StatusCode::UNAUTHORIZED {
         let said = error_message(&body);
         let detail = match (req.credential, said) {
             (Some(c), Some(said)) => {
@@ -111,6 +111,21 @@ pub async fn fetch(transport: &Transport, req: &TokenRequest<'_>) -> Result<Toke
         return Err(Error::Unauthorized {
             registry: registry.to_string(),
             detail,
+        });
+    }
+    // GHCR and Artifact Registry refuse a scope the caller may not have with 403 rather than
+    // a token for less: the credential may be good, so do not call it wrong.
+    if status == StatusCode::FORBIDDEN {
+        let who = req
+            .credential
+            .map_or_else(|| "anonymous".to_string(), |c| c.username.clone());
+        let said = error_message(&body).map_or_else(String::new, |s| format!(" ({s})"));
+        return Err(Error::Denied {
+            registry: registry.to_string(),
+            detail: format!(
+                "the token service refused {who} access to {}{said}",
+                req.scopes.join(" ")
+            ),
         });
     }
     if !status.is_success() {
@@ -160,16 +175,55 @@ pub fn may_carry_credentials(transport: &Transport, url: &Url) -> bool {
     Registry::parse(&host).is_ok_and(|r| r.is_loopback())
 }
 
-/// The first `message` of a distribution-style `{"errors":[…]}` body, or a `details` string.
+/// What an error body says: the first `message` of a distribution-style `{"errors":[…]}`,
+/// or the `details` (Docker Hub's token service), `error_description` (OAuth2), `message` or
+/// `error` string of others.
 pub fn error_message(body: &[u8]) -> Option<String> {
     let value: serde_json::Value = serde_json::from_slice(body).ok()?;
-    let first = value.get("errors")?.as_array()?.first()?;
-    let message = first.get("message")?.as_str()?;
-    Some(message.to_string())
+    let text = |v: &serde_json::Value, key: &str| {
+        v.get(key)
+            .and_then(|m| m.as_str())
+            .filter(|m| !m.trim().is_empty())
+            .map(str::to_string)
+    };
+    let first = value
+        .get("errors")
+        .and_then(|e| e.as_array())
+        .and_then(|e| e.first());
+    first
+        .and_then(|f| text(f, "message"))
+        .or_else(|| text(&value, "details"))
+        .or_else(|| text(&value, "error_description"))
+        .or_else(|| text(&value, "message"))
+        .or_else(|| text(&value, "error"))
 }
 
 fn excerpt(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     let line = text.lines().next().unwrap_or_default().trim();
     line.chars().take(200).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_message;
+
+    #[test]
+    fn error_messages_of_registries_and_token_services() {
+        let said = |body: &str| error_message(body.as_bytes());
+        assert_eq!(
+            said(r#"{"errors":[{"code":"DENIED","message":"no push here"}]}"#).as_deref(),
+            Some("no push here")
+        );
+        assert_eq!(
+            said(r#"{"details":"incorrect username or password"}"#).as_deref(),
+            Some("incorrect username or password")
+        );
+        assert_eq!(
+            said(r#"{"error":"invalid_grant","error_description":"token expired"}"#).as_deref(),
+            Some("token expired")
+        );
+        assert_eq!(said("<html>bad gateway</html>"), None);
+        assert_eq!(said(r#"{"errors":[]}"#), None);
+    }
 }

@@ -1,9 +1,14 @@
-//! A registry that wants a scope no client can guess: its tag list takes a token for the
-//! repository and for `registry:catalog:*` too, and its challenge says so, as a registry with
-//! an access model of its own may. Tokens are anonymous and name what they grant. Plain HTTP
-//! on loopback.
+//! A registry with ways of its own around scopes. Tokens name what they grant; plain HTTP on
+//! loopback.
+//! - `app`: its tag list takes a token for the repository and for `registry:catalog:*` too,
+//!   and its challenge says so.
+//! - `guarded`: every token is refused, with `Basic realm="harbor"` as Harbor answers any
+//!   request that carried `Authorization` and may not do what it asks.
+//! - `forbidden`: the token service answers 403 for it, as GHCR and Artifact Registry do for a
+//!   scope the caller may not have.
 
 use std::net::TcpListener;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::tiny_http::{serve, Request, Response};
@@ -12,6 +17,8 @@ pub struct Demanding {
     pub addr: String,
     /// The `scope` values of every token request, one entry per request.
     pub token_requests: Arc<Mutex<Vec<Vec<String>>>>,
+    /// Requests to the registry that carried Basic credentials.
+    pub basic_requests: Arc<AtomicUsize>,
 }
 
 pub fn start(repository: &'static str) -> Demanding {
@@ -19,6 +26,8 @@ pub fn start(repository: &'static str) -> Demanding {
     let addr = listener.local_addr().unwrap().to_string();
     let token_requests = Arc::new(Mutex::new(Vec::new()));
     let requests = token_requests.clone();
+    let basic_requests = Arc::new(AtomicUsize::new(0));
+    let basic = basic_requests.clone();
     let realm = format!("http://{addr}/token");
     let needed = [
         format!("repository:{repository}:pull"),
@@ -33,7 +42,16 @@ pub fn start(repository: &'static str) -> Demanding {
                 .map(|(_, v)| v.into_owned())
                 .collect();
             let token = format!("granted|{}", scopes.join("|"));
+            let forbidden = scopes
+                .iter()
+                .any(|s| s.starts_with("repository:forbidden:"));
             requests.lock().unwrap().push(scopes);
+            if forbidden {
+                return Response::new(
+                    "403 Forbidden",
+                    r#"{"errors":[{"code":"DENIED","message":"requested access to the resource is denied"}]}"#,
+                );
+            }
             return Response::new("200 OK", serde_json::json!({ "token": token }).to_string())
                 .header("Content-Type", "application/json");
         }
@@ -52,8 +70,24 @@ pub fn start(repository: &'static str) -> Demanding {
                 format!(r#"Bearer realm="{realm}",service="demanding"{scope}"#),
             )
         };
-        if url.path() == "/v2/" {
+        if req
+            .header("authorization")
+            .is_some_and(|a| a.starts_with("Basic "))
+        {
+            basic.fetch_add(1, Ordering::SeqCst);
+        }
+        if url.path() == "/v2/" && granted.is_empty() {
             return challenge("");
+        }
+        if url.path() == "/v2/" {
+            return Response::new("200 OK", "{}");
+        }
+        if url.path() == "/v2/guarded/tags/list" {
+            return Response::new(
+                "401 Unauthorized",
+                r#"{"errors":[{"code":"UNAUTHORIZED","message":"unauthorized to access repository: guarded, action: pull"}]}"#,
+            )
+            .header("WWW-Authenticate", r#"Basic realm="harbor""#);
         }
         if url.path() != format!("/v2/{repository}/tags/list") {
             return Response::new("404 Not Found", r#"{"errors":[{"code":"NOT_FOUND"}]}"#);
@@ -70,5 +104,6 @@ pub fn start(repository: &'static str) -> Demanding {
     Demanding {
         addr,
         token_requests,
+        basic_requests,
     }
 }

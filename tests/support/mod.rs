@@ -19,6 +19,7 @@ pub mod demanding;
 pub mod images;
 pub mod liar;
 pub mod proxy;
+pub mod quayish;
 pub mod registry;
 pub mod tiny_http;
 pub mod token_service;
