@@ -163,25 +163,37 @@ impl Manifest {
 
     /// This index with only the entries `keep` accepts (a "reduced-platform" index). The
     /// result has a new digest; the original is returned as is when every entry is kept.
+    /// Only the `manifests` list changes: the index is edited as JSON, so what oci-client's
+    /// types do not know (`subject`, an entry's `artifactType`, fields yet to come) stays.
     pub fn narrowed(
         &self,
         keep: impl Fn(&Digest, &ImageIndexEntry) -> bool,
     ) -> Result<Manifest, ManifestError> {
-        let Kind::Index(index) = &self.kind else {
-            return Ok(self.clone());
-        };
-        let mut kept = index.clone();
-        let mut retained = Vec::new();
-        for (digest, entry) in self.entries()? {
-            if keep(&digest, entry) {
-                retained.push(entry.clone());
-            }
-        }
-        if retained.len() == index.manifests.len() {
+        if !self.is_index() {
             return Ok(self.clone());
         }
-        kept.manifests = retained;
-        let bytes = serde_json::to_vec(&kept).expect("an index serialises");
+        let kept: Vec<bool> = self
+            .entries()?
+            .iter()
+            .map(|(digest, entry)| keep(digest, entry))
+            .collect();
+        if kept.iter().all(|k| *k) {
+            return Ok(self.clone());
+        }
+        let mut document: serde_json::Value =
+            serde_json::from_slice(&self.bytes).map_err(|e| ManifestError::Unreadable {
+                digest: self.digest.to_string(),
+                media_type: self.media_type.clone(),
+                reason: e.to_string(),
+            })?;
+        if let Some(list) = document
+            .get_mut("manifests")
+            .and_then(serde_json::Value::as_array_mut)
+        {
+            let mut keep = kept.iter();
+            list.retain(|_| *keep.next().unwrap_or(&false));
+        }
+        let bytes = serde_json::to_vec(&document).expect("a JSON value serialises");
         Manifest::parse(bytes, Some(&self.media_type))
     }
 
@@ -193,6 +205,26 @@ impl Manifest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_narrowed_index_keeps_what_oci_client_does_not_know() {
+        let index = br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","size":1,"digest":"sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855","platform":{"os":"linux","architecture":"amd64"},"artifactType":"application/x.a"},{"mediaType":"application/vnd.oci.image.manifest.v1+json","size":1,"digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","platform":{"os":"linux","architecture":"arm64"}}],"subject":{"mediaType":"application/vnd.oci.image.index.v1+json","size":2,"digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"},"annotations":{"a":"b"}}"#;
+        let m = Manifest::parse(index.to_vec(), None).unwrap();
+        let amd64 = m
+            .narrowed(|_, e| {
+                e.platform
+                    .as_ref()
+                    .is_some_and(|p| p.architecture == "amd64".into())
+            })
+            .unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&amd64.bytes).unwrap();
+        assert_eq!(value["manifests"].as_array().unwrap().len(), 1);
+        assert_eq!(value["manifests"][0]["artifactType"], "application/x.a");
+        assert_eq!(value["subject"]["size"], 2);
+        assert_eq!(value["annotations"]["a"], "b");
+        assert_ne!(amd64.digest, m.digest);
+        assert_eq!(m.narrowed(|_, _| true).unwrap().digest, m.digest);
+    }
 
     #[test]
     fn parses_docker_and_oci_shapes() {
