@@ -896,6 +896,41 @@ fn five_layer_push_takes_one_token() {
 }
 
 #[test]
+fn a_mount_source_the_token_service_refuses_does_not_fail_the_push() {
+    // Project `strict` answers as GHCR does: a scope there the user may not have refuses the
+    // whole token request.
+    let bed = support::bed();
+    let base = format!("strict/{}", unique("base"));
+    bed.push_private(&base, vec![layer("strict-base", 30_000)]);
+    let home = Home::new();
+    let store = home.dir.path().join("store").display().to_string();
+    let login = |user: (&str, &str)| {
+        ok(&home.login(&bed.token_registry, user.0, user.1, &["--ca-file", ca(bed)]))
+    };
+    // Pulled by someone who may read it: the store now knows where its blobs came from.
+    login(ADMIN);
+    let source = format!("{}/{base}:v1", bed.token_registry);
+    ok(&home.run(&["pull", &source, "--store", &store]));
+    // Pushed by someone who may not: uploaded instead of mounted.
+    login(DEV);
+    let target = format!(
+        "{}/private/{}:v1",
+        bed.token_registry,
+        unique("from-strict")
+    );
+    ok(&home.run(&["tag", &source, &target, "--store", &store]));
+    let out = home.run(&["push", &target, "--store", &store]);
+    ok(&out);
+    assert!(!stderr(&out).contains("mounted"), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out).matches("pushed").count(),
+        2,
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn malformed_references_and_missing_images() {
     let home = Home::new();
     let store = home.dir.path().join("store").display().to_string();

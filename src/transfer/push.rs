@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::auth;
 use crate::digest::Digest;
 use crate::manifest::Manifest;
 use crate::progress::{short, Progress};
@@ -96,7 +97,20 @@ pub async fn push(
             scope_set.insert(format!("repository:{home}:pull"));
         }
     }
-    let scopes: Vec<String> = scope_set.into_iter().collect();
+    let mut scopes: Vec<String> = scope_set.into_iter().collect();
+    // Some token services refuse a whole scope set over one scope the user may not have (GHCR
+    // and Artifact Registry answer 403): a mount source this user cannot read must not fail
+    // the push. Mounting is a shortcut; without it the blobs are uploaded.
+    let mut mount = true;
+    if scopes.len() > 1 {
+        let session = client.session();
+        if let Err(auth::Error::Denied { .. } | auth::Error::Unauthorized { .. }) =
+            session.authorization(client.transport(), &scopes).await
+        {
+            scopes = vec![repository.scope("pull,push")];
+            mount = false;
+        }
+    }
 
     let progress = Progress::new(options.quiet, needed.iter().map(|b| b.size).sum());
     super::for_each_blob(needed, options.concurrency, |blob| {
@@ -109,8 +123,12 @@ pub async fn push(
                 return Ok(());
             }
             let mut session = None;
-            if let Some(home) = sources.homes_in(&blob.digest, repository).first() {
-                match blobs::mount(client, repository, &blob, home, scopes).await? {
+            let home = sources
+                .homes_in(&blob.digest, repository)
+                .into_iter()
+                .next();
+            if let Some(home) = home.filter(|_| mount) {
+                match blobs::mount(client, repository, &blob, &home, scopes).await? {
                     Mount::Mounted => {
                         bar.done(&format!("mounted from {home}"));
                         return Ok(());

@@ -293,6 +293,22 @@ impl TokenService {
         refresh: Option<String>,
     ) -> Response<Full<Bytes>> {
         let access = Self::grant(user.map(|(_, u)| u), scopes);
+        // GHCR's and Artifact Registry's way, in project `strict` only: a scope there that
+        // cannot be granted refuses the whole request instead of being left out.
+        let refused = scopes.iter().any(|scope| {
+            let name = scope
+                .strip_prefix("repository:")
+                .and_then(|rest| rest.rsplit_once(':'))
+                .map(|(name, _)| name);
+            name.is_some_and(|n| n.starts_with("strict/") && !access.iter().any(|a| a["name"] == n))
+        });
+        if refused {
+            return error_response(
+                StatusCode::FORBIDDEN,
+                "DENIED",
+                "requested access to the resource is denied",
+            );
+        }
         let token = self.jwt(user.map_or("", |(n, _)| n), service, access);
         let issued_at = time::OffsetDateTime::now_utc()
             .format(&time::format_description::well_known::Rfc3339)
