@@ -61,7 +61,7 @@ pub async fn fetch(
 ) -> Result<Ingest, Error> {
     let url = blob_url(client, repository, blob);
     progress.advance(ingest.offset());
-    let mut ingest = if client.transport().direct_blob_http(&url) && ingest.offset() < blob.size {
+    let mut ingest = if client.transport().direct_blob_get(&url) && ingest.offset() < blob.size {
         fetch_direct(client, url.clone(), blob, ingest, scopes, progress).await?
     } else {
         ingest

@@ -95,6 +95,10 @@ pub struct Transport {
     cert_requested: tls::CertRequested,
     blob_tls: std::sync::Arc<rustls::ClientConfig>,
     proxies: proxy::Proxies,
+    /// Set once a blob download was redirected (to object storage, a CDN, as Docker Hub, GHCR
+    /// and ECR do): the other blobs of the command go the ordinary way at once, instead of each
+    /// asking here first on a connection of its own only to be sent elsewhere.
+    blobs_redirected: std::sync::Arc<std::sync::atomic::AtomicBool>,
     verbose: bool,
 }
 
@@ -154,6 +158,7 @@ impl Transport {
             cert_requested,
             blob_tls,
             proxies,
+            blobs_redirected: Default::default(),
             verbose,
         })
     }
@@ -213,6 +218,12 @@ impl Transport {
         self.is_registry(url) && !self.proxies.is_proxied(url)
     }
 
+    /// Whether a blob download from `url` may take `get_into`.
+    pub fn direct_blob_get(&self, url: &Url) -> bool {
+        use std::sync::atomic::Ordering;
+        self.direct_blob_http(url) && !self.blobs_redirected.load(Ordering::Relaxed)
+    }
+
     /// `GET url` on a blocking thread, the `len` bytes from `offset` given to `sink` (see
     /// `blob_http`). The sink comes back with the outcome, holding what arrived.
     pub async fn get_into<S: Sink>(
@@ -238,6 +249,12 @@ impl Transport {
         })
         .await
         .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+        if let Ok(Got::Declined(response)) = &got {
+            if response.status().is_redirection() {
+                use std::sync::atomic::Ordering;
+                self.blobs_redirected.store(true, Ordering::Relaxed);
+            }
+        }
         if self.verbose {
             match &got {
                 Ok(Got::Declined(response)) => {

@@ -99,7 +99,7 @@ pub fn start_redirector() -> Redirector {
     let manifest_digest = sha256_digest(&manifest);
     let (leaked, served) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
     let (l, s) = (leaked.clone(), served.clone());
-    let stored = layer.clone();
+    let (stored_layer, stored_config) = (layer.clone(), config.clone());
     serve(storage, move |req: &Request| {
         s.fetch_add(1, Ordering::SeqCst);
         if req.header("authorization").is_some() {
@@ -108,7 +108,10 @@ pub fn start_redirector() -> Redirector {
         if req.path.starts_with("/v2/redir/tags/list") {
             return Response::new("200 OK", r#"{"name":"redir","tags":["v2"]}"#);
         }
-        Response::new("200 OK", stored.clone())
+        if req.path.starts_with("/bucket/config") {
+            return Response::new("200 OK", stored_config.clone());
+        }
+        Response::new("200 OK", stored_layer.clone())
     });
     let registry = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = registry.local_addr().unwrap().to_string();
@@ -127,11 +130,14 @@ pub fn start_redirector() -> Redirector {
             "/v2/redir/manifests/v1" => Response::new("200 OK", manifest.clone())
                 .header("Content-Type", MANIFEST_TYPE)
                 .header("Docker-Content-Digest", digest.clone()),
-            p if p == config_path => Response::new("200 OK", config.clone()),
             // Another host name for the same machine: a different origin to the client.
             p if p == layer_path => Response::new("307 Temporary Redirect", "").header(
                 "Location",
                 format!("http://localhost:{storage_port}/bucket/layer?sig=abc"),
+            ),
+            p if p == config_path => Response::new("307 Temporary Redirect", "").header(
+                "Location",
+                format!("http://localhost:{storage_port}/bucket/config?sig=abc"),
             ),
             // The next page of tags is on that other origin too.
             p if p.starts_with("/v2/redir/tags/list") => {
