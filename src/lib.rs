@@ -12,6 +12,7 @@ pub mod containerd;
 pub mod digest;
 pub mod exit;
 pub mod manifest;
+pub mod output;
 pub mod platform;
 pub mod progress;
 pub mod reference;

@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::Parser;
 use regctl::exit::{ExitCode as Code, UsageError};
 use regctl::{auth, containerd, reference, registry, store, transport};
@@ -22,7 +23,9 @@ fn main() -> ExitCode {
             return ExitCode::from(Code::General as u8);
         }
     };
-    let result = runtime.block_on(regctl::commands::run(cli));
+    let result = runtime
+        .block_on(regctl::commands::run(cli))
+        .and_then(|()| Ok(regctl::output::flush().context("cannot write to stdout")?));
     // What a failed command left running (a blob still downloading on a blocking thread after
     // another failed) is abandoned, not waited for: partial files resume next time.
     runtime.shutdown_background();
@@ -35,10 +38,7 @@ fn main() -> ExitCode {
     }
 }
 
-/// `regctl tags … | head`: println! to a stdout whose reader went away panics. That one case
-/// ends quietly with 141, the status cat or crane get from SIGPIPE. SIGPIPE itself stays
-/// ignored (Rust's default): a socket or a credential helper whose peer went away must stay an
-/// error regctl reports, retries or rolls back, not a silent death mid-transfer.
+/// println! panics when stdout fails: `regctl::output` says what that means.
 fn quiet_when_stdout_goes_away() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -48,9 +48,7 @@ fn quiet_when_stdout_goes_away() {
             .map(String::as_str)
             .or_else(|| payload.downcast_ref::<&str>().copied())
             .unwrap_or_default();
-        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
-            std::process::exit(141);
-        }
+        regctl::output::on_print_failure(message);
         default(info);
     }));
 }

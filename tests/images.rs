@@ -767,20 +767,51 @@ fn digests_in_names_pin_what_was_pulled_and_never_rename_an_image() {
     ok(&home.run(&["rmi", &tagged, "--store", &store]));
     assert_eq!(blob_files(&store), 0);
 
-    // A reader that goes away (`| head`) ends regctl quietly, never with a panic.
-    let mut listing = home.command(&["images", "--store", &store]);
-    let child = listing
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let out = {
-        let mut child = child;
-        drop(child.stdout.take());
-        child.wait_with_output().unwrap()
-    };
-    assert_eq!(out.status.code(), Some(141), "{}", stderr(&out));
-    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    // A reader that goes away (`| head`) ends regctl quietly with 141, never with a panic; a
+    // stdout that cannot take the result (a full disk) is an error, never a silent success.
+    let manifest = format!("{}/{repo}:v1", bed.plain_registry);
+    for args in [
+        vec!["images", "--store", &store],
+        vec!["completion", "bash"],
+        vec!["inspect", "--raw", &manifest],
+        vec!["save", &manifest, "--store", &store, "-o", "-"],
+    ] {
+        if args[0] == "save" {
+            ok(&home.run(&["pull", &manifest, "--store", &store]));
+        }
+        let mut command = home.command(&args);
+        let child = command
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let out = {
+            let mut child = child;
+            drop(child.stdout.take());
+            child.wait_with_output().unwrap()
+        };
+        assert_eq!(out.status.code(), Some(141), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).is_empty(), "{args:?}: {}", stderr(&out));
+        let full = std::fs::File::create("/dev/full").unwrap();
+        let out = home
+            .command(&args)
+            .stdout(full)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        assert_eq!(code(&out), 1, "{args:?}: {}", stderr(&out));
+        assert_eq!(
+            stderr(&out).lines().count(),
+            1,
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert!(
+            stderr(&out).contains("No space left"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
 }
 
 #[test]

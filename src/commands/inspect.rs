@@ -1,6 +1,6 @@
 //! `regctl inspect REF`: the manifest (or `--config`), pretty JSON or `--raw` bytes.
 
-use std::io::Write;
+use anyhow::Context;
 
 use super::connection::connect;
 use super::flags::platforms;
@@ -55,13 +55,13 @@ pub async fn run(args: InspectArgs, verbose: bool) -> anyhow::Result<()> {
     } else {
         manifest.bytes.clone()
     };
-    let mut out = std::io::stdout().lock();
-    if args.raw {
-        out.write_all(&bytes)?;
+    let shown = if args.raw {
+        bytes
     } else {
         let value: serde_json::Value = serde_json::from_slice(&bytes)?;
-        writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
-    }
+        format!("{}\n", serde_json::to_string_pretty(&value)?).into_bytes()
+    };
+    crate::output::write_all(&shown).context("cannot write to stdout")?;
     Ok(())
 }
 

@@ -17,6 +17,7 @@ use super::{
 };
 use crate::digest::{Digest, Hasher};
 use crate::manifest::{Blob, Kind, Manifest};
+use crate::output::Stdout;
 use crate::platform::Platform;
 use crate::reference::Reference;
 use crate::store::index::{Index, REF_NAME};
@@ -55,7 +56,7 @@ pub fn save(
         .collect::<Result<Vec<_>, _>>()?;
     let name = to.name("stdout");
     match to {
-        Target::Std => write(store, &named, options.format, io::stdout().lock(), &name),
+        Target::Std => write(store, &named, options.format, Stdout::lock(), &name),
         Target::File(path) => {
             let fail = |e: io::Error| archive_error(&name, e);
             let dir = match path.parent() {
