@@ -25,7 +25,7 @@ fn main() -> ExitCode {
     };
     let result = runtime
         .block_on(regctl::commands::run(cli))
-        .and_then(|()| Ok(regctl::output::flush().context("cannot write to stdout")?));
+        .and_then(|()| regctl::output::flush().context("cannot write to stdout"));
     // What a failed command left running (a blob still downloading on a blocking thread after
     // another failed) is abandoned, not waited for: partial files resume next time.
     runtime.shutdown_background();
