@@ -598,6 +598,36 @@ fn logout_goes_on_past_a_helper_that_is_not_there() {
         stderr(&out)
     );
     assert!(docker_auths(&home).get("reg.example.com").is_none());
+    // With only the helper left to ask, still a warning, as docker's logout does.
+    let out = home.run(&["logout", "reg.example.com"]);
+    ok(&out);
+    assert!(stderr(&out).starts_with("warning: "), "{}", stderr(&out));
+}
+
+#[test]
+fn a_broken_config_json_is_passed_over_when_reading_and_kept_when_writing() {
+    let bed = support::bed();
+    let repo = unique("broken-cfg");
+    let image = bed.push_plain(&repo, vec![]);
+    let home = Home::new();
+    std::fs::create_dir_all(home.docker_config().parent().unwrap()).unwrap();
+    std::fs::write(home.docker_config(), "{bad").unwrap();
+    let out = home.run(&["digest", &format!("{}/{repo}:v1", bed.plain_registry)]);
+    ok(&out);
+    assert_eq!(stdout(&out).trim(), image.digest);
+    assert!(stderr(&out).starts_with("warning: "), "{}", stderr(&out));
+    // login would write it: it refuses rather than replace what it cannot read.
+    let out = home.login(
+        &bed.basic_registry,
+        "dev",
+        "Dev12345",
+        &["--ca-file", ca(bed), "--store", "file"],
+    );
+    assert_ne!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(home.docker_config()).unwrap(),
+        "{bad"
+    );
 }
 
 #[test]

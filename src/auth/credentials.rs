@@ -70,6 +70,19 @@ impl Credentials {
         })
     }
 
+    /// `open` for a command that only reads a credential: an auth file that is not valid JSON
+    /// is passed over with a warning, as docker does, so a public repository or a credential
+    /// in the keyring still works. (login and logout, which write it, refuse it instead.)
+    pub fn open_to_read(auth_file: Option<&Path>) -> Self {
+        Self::open(auth_file).unwrap_or_else(|e| {
+            eprintln!("warning: {e}; its credentials are not used");
+            Credentials {
+                docker: DockerConfig::empty(&docker_config::default_path(auth_file)),
+                others: Vec::new(),
+            }
+        })
+    }
+
     pub fn docker_config_path(&self) -> &Path {
         self.docker.path()
     }

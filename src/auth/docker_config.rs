@@ -81,6 +81,14 @@ impl DockerConfig {
         })
     }
 
+    /// A file with nothing in it, at `path`.
+    pub fn empty(path: &Path) -> Self {
+        DockerConfig {
+            path: path.to_path_buf(),
+            doc: Map::new(),
+        }
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

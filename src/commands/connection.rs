@@ -72,7 +72,7 @@ pub async fn connect(
     let config = Config::load()?;
     let options = tls_options(args, &config.host(registry));
     warn_if_insecure(registry, &options);
-    let credential = Credentials::open(args.auth_file.as_deref())?.get(&config, registry)?;
+    let credential = Credentials::open_to_read(args.auth_file.as_deref()).get(&config, registry)?;
     let transport = Transport::new(registry, &options, verbose)?;
     Ok(Client::connect(transport, credential, false).await?)
 }

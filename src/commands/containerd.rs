@@ -95,8 +95,8 @@ fn auth_change(
         };
         return Ok((AuthChange::Set(credential), None));
     }
-    let stored =
-        Credentials::open(args.registry_args.auth_file.as_deref())?.get(settings, registry)?;
+    let stored = Credentials::open_to_read(args.registry_args.auth_file.as_deref())
+        .get(settings, registry)?;
     Ok(match stored {
         Some(credential) => (AuthChange::Set(credential), None),
         None => (

@@ -14,12 +14,13 @@ pub fn run(args: LogoutArgs) -> anyhow::Result<()> {
     for location in &erased.removed {
         println!("Removing login credentials for {registry} from {location}");
     }
-    match erased.failed.into_iter().next() {
-        // Nothing could be removed where something may still be: that is a failure.
-        Some(e) if erased.removed.is_empty() => return Err(e.into()),
-        Some(e) => eprintln!("warning: could not erase all credentials: {e}"),
-        None if erased.removed.is_empty() => println!("Not logged in to {registry}"),
-        None => {}
+    // As docker's logout: a store out of reach (a helper that is not installed, a keyring
+    // over ssh) is a warning, not a failure a cleanup script would stop on.
+    for e in &erased.failed {
+        eprintln!("warning: could not erase the credential for {registry} there: {e}");
+    }
+    if erased.removed.is_empty() && erased.failed.is_empty() {
+        println!("Not logged in to {registry}");
     }
     if let Some(path) = credentials.held_elsewhere(&registry) {
         eprintln!(
