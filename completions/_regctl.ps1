@@ -130,6 +130,8 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
         }
         'regctl;rmi' {
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Local image store (an OCI image layout) [default: $REGCTL_STORE, or the data directory''s regctl/store]')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'A name that is not in the store is no error (the others are removed either way)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'A name that is not in the store is no error (the others are removed either way)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show HTTP requests and responses on stderr (credentials are redacted)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show HTTP requests and responses on stderr (credentials are redacted)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')

@@ -1155,7 +1155,7 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__rmi)
-            opts="-v -h --store --verbose --help"
+            opts="-f -v -h --force --store --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -120,6 +120,8 @@ set edit:completion:arg-completer[regctl] = {|@words|
         }
         &'regctl;rmi'= {
             cand --store 'Local image store (an OCI image layout) [default: $REGCTL_STORE, or the data directory''s regctl/store]'
+            cand -f 'A name that is not in the store is no error (the others are removed either way)'
+            cand --force 'A name that is not in the store is no error (the others are removed either way)'
             cand -v 'Show HTTP requests and responses on stderr (credentials are redacted)'
             cand --verbose 'Show HTTP requests and responses on stderr (credentials are redacted)'
             cand -h 'Print help'

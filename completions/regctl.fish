@@ -95,6 +95,7 @@ complete -c regctl -n "__fish_regctl_using_subcommand images" -l store -d 'Local
 complete -c regctl -n "__fish_regctl_using_subcommand images" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
 complete -c regctl -n "__fish_regctl_using_subcommand images" -s h -l help -d 'Print help'
 complete -c regctl -n "__fish_regctl_using_subcommand rmi" -l store -d 'Local image store (an OCI image layout) [default: $REGCTL_STORE, or the data directory\'s regctl/store]' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand rmi" -s f -l force -d 'A name that is not in the store is no error (the others are removed either way)'
 complete -c regctl -n "__fish_regctl_using_subcommand rmi" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
 complete -c regctl -n "__fish_regctl_using_subcommand rmi" -s h -l help -d 'Print help'
 complete -c regctl -n "__fish_regctl_using_subcommand copy" -l platform -d 'Copy only these platforms of a multi-platform image (repeatable); the index is then rewritten and gets a new digest [default: the whole index, digest preserved]' -r

@@ -162,10 +162,16 @@ fn pull_push_single_platform_and_retag_without_uploads() {
     // rmi drops the name; blobs stay while another name needs them, then go.
     ok(&home.run(&["rmi", &reference, "--store", &store]));
     assert_eq!(blob_files(&store), 4);
-    ok(&home.run(&["rmi", &retagged, &moved, "--store", &store]));
+    // As docker's rmi: a missing name (exit 4) does not keep the others; -f makes it fine.
+    let out = home.run(&["rmi", &reference, &retagged, "--store", &store]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    assert_eq!(stdout(&out), format!("Untagged: {retagged}\n"));
+    assert_eq!(blob_files(&store), 4);
+    ok(&home.run(&["rmi", "-f", &reference, &moved, "--store", &store]));
     assert_eq!(blob_files(&store), 0);
     let out = home.run(&["rmi", &reference, "--store", &store]);
     assert_eq!(code(&out), 4);
+    ok(&home.run(&["rmi", "--force", &reference, "--store", &store]));
 }
 
 #[test]

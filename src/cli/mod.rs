@@ -237,6 +237,9 @@ pub struct RmiArgs {
     /// Images to remove: names, or a manifest digest (sha256:…) for every name of it and for an image `images` lists as <none>
     #[arg(value_name = "REF", required = true)]
     pub references: Vec<String>,
+    /// A name that is not in the store is no error (the others are removed either way)
+    #[arg(short, long)]
+    pub force: bool,
     #[command(flatten)]
     pub store: StoreArgs,
 }

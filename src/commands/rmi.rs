@@ -25,25 +25,36 @@ pub fn run(args: RmiArgs) -> anyhow::Result<()> {
         .collect::<Result<_, _>>()?;
     let lock = store.lock()?;
     let mut index = store.index()?;
-    for target in &targets {
-        let (removed, what) = match target {
+    // As docker's rmi: each name on its own, so one missing name does not keep the others;
+    // --force says a missing one is fine.
+    let mut removed = Vec::new();
+    let mut missing = Vec::new();
+    for target in targets {
+        let (found, what) = match &target {
             Target::Name(reference) => {
                 (index.remove(&reference.to_string()), reference.to_string())
             }
             Target::Digest(digest) => (index.remove_digest(digest), digest.to_string()),
         };
-        if !removed {
-            return Err(store::Error::ImageNotFound(what).into());
+        if found {
+            removed.push(target);
+        } else {
+            missing.push(what);
         }
     }
-    store.save_index(&index, &lock)?;
-    let freed = gc::collect(&store, &lock)?;
-    for target in &targets {
-        match target {
-            Target::Name(reference) => println!("Untagged: {reference}"),
-            Target::Digest(digest) => println!("Deleted: {digest}"),
+    if !removed.is_empty() {
+        store.save_index(&index, &lock)?;
+        let freed = gc::collect(&store, &lock)?;
+        for target in &removed {
+            match target {
+                Target::Name(reference) => println!("Untagged: {reference}"),
+                Target::Digest(digest) => println!("Deleted: {digest}"),
+            }
         }
+        eprintln!("freed {}", indicatif::HumanBytes(freed));
     }
-    eprintln!("freed {}", indicatif::HumanBytes(freed));
+    if !missing.is_empty() && !args.force {
+        return Err(store::Error::ImageNotFound(missing.join(", ")).into());
+    }
     Ok(())
 }
