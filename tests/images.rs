@@ -968,6 +968,39 @@ fn a_mount_source_the_token_service_refuses_does_not_fail_the_push() {
 }
 
 #[test]
+fn a_single_image_of_another_platform_is_not_pulled_for_a_platform() {
+    let bed = support::bed();
+    let repo = unique("one-arch");
+    bed.push_plain(&repo, vec![layer("one-arch", 1000)]);
+    let home = Home::new();
+    let store = home.dir.path().join("store").display().to_string();
+    let reference = format!("{}/{repo}:v1", bed.plain_registry);
+    let out = home.run(&[
+        "pull",
+        &reference,
+        "--platform",
+        "linux/arm64",
+        "--store",
+        &store,
+    ]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("single linux/amd64 image, not linux/arm64"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(blob_files(&store), 0);
+    ok(&home.run(&[
+        "pull",
+        &reference,
+        "--platform",
+        "linux/amd64",
+        "--store",
+        &store,
+    ]));
+}
+
+#[test]
 fn malformed_references_and_missing_images() {
     let home = Home::new();
     let store = home.dir.path().join("store").display().to_string();

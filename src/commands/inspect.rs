@@ -5,7 +5,7 @@ use anyhow::Context;
 use super::connection::connect;
 use super::flags::platforms;
 use crate::cli::InspectArgs;
-use crate::manifest::{Kind, Manifest};
+use crate::manifest::Manifest;
 use crate::platform::Platform;
 use crate::reference::Reference;
 use crate::registry::{manifests, Error};
@@ -30,28 +30,7 @@ pub async fn run(args: InspectArgs, verbose: bool) -> anyhow::Result<()> {
         manifest = manifests::get(&client, repository, &digest, &scopes).await?;
     }
     let bytes = if args.config {
-        let Kind::Image(image) = &manifest.kind else {
-            return Err(Error::Unsupported(format!(
-                "{reference}: an index inside an index has no config"
-            ))
-            .into());
-        };
-        let blob = crate::manifest::Blob {
-            digest: image.config.digest.parse()?,
-            size: image.config.size.max(0) as u64,
-            media_type: image.config.media_type.clone(),
-        };
-        let response = crate::registry::blobs::open(&client, repository, &blob, &scopes).await?;
-        let bytes = response.bytes().await?.to_vec();
-        if crate::digest::Digest::of(&bytes) != blob.digest {
-            return Err(Error::DigestMismatch {
-                what: format!("config of {reference}"),
-                expected: blob.digest,
-                actual: crate::digest::Digest::of(&bytes),
-            }
-            .into());
-        }
-        bytes
+        crate::registry::blobs::config(&client, repository, &manifest, &scopes).await?
     } else {
         manifest.bytes.clone()
     };

@@ -9,10 +9,11 @@ use reqwest::header::{
 };
 use reqwest::{Method, Response, StatusCode, Url};
 
-use super::manifests::{check_status, status_error};
+use super::manifests::{capped_body, check_status, status_error};
 use super::stall::{unstalled, Taken};
 use super::{Client, Error};
-use crate::manifest::Blob;
+use crate::digest::Digest;
+use crate::manifest::{Blob, Kind, Manifest, ManifestError};
 use crate::progress::BlobProgress;
 use crate::reference::Repository;
 use crate::store::Ingest;
@@ -203,6 +204,44 @@ fn range_starts_at(response: &Response, offset: u64) -> bool {
         .and_then(|v| v.split('-').next())
         .and_then(|start| start.parse::<u64>().ok())
         == Some(offset)
+}
+
+/// The config of `image`, read whole and checked against its digest.
+pub async fn config(
+    client: &Client,
+    repository: &Repository,
+    image: &Manifest,
+    scopes: &[String],
+) -> Result<Vec<u8>, Error> {
+    let Kind::Image(manifest) = &image.kind else {
+        return Err(Error::Unsupported(format!(
+            "{} is an index: only an image has a config",
+            image.digest
+        )));
+    };
+    let blob = Blob {
+        digest: manifest
+            .config
+            .digest
+            .parse()
+            .map_err(|_| ManifestError::BadBlobDigest {
+                digest: image.digest.to_string(),
+                blob: manifest.config.digest.clone(),
+            })?,
+        size: manifest.config.size.max(0) as u64,
+        media_type: manifest.config.media_type.clone(),
+    };
+    let response = open(client, repository, &blob, scopes).await?;
+    let bytes = capped_body(response, &|| format!("config {}", blob.digest)).await?;
+    let actual = Digest::of(&bytes);
+    if actual != blob.digest {
+        return Err(Error::DigestMismatch {
+            what: format!("config of {}", image.digest),
+            expected: blob.digest,
+            actual,
+        });
+    }
+    Ok(bytes)
 }
 
 /// `GET` the blob for streaming elsewhere: the response, whose body the caller reads.

@@ -26,9 +26,12 @@ fn at(repository: &Repository, reference: &str) -> String {
     format!("{repository}{sep}{reference}")
 }
 
-/// The body, given up on as soon as it passes `MAX_MANIFEST`: an error page or a hostile server
-/// must not make us hold whatever it cares to send.
-async fn capped_body(mut response: Response, what: &dyn Fn() -> String) -> Result<Vec<u8>, Error> {
+/// The body of a manifest or a config, given up on as soon as it passes `MAX_MANIFEST`: an
+/// error page or a hostile server must not make us hold whatever it cares to send.
+pub(super) async fn capped_body(
+    mut response: Response,
+    what: &dyn Fn() -> String,
+) -> Result<Vec<u8>, Error> {
     let status = response.status().as_u16();
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(|e| Error::Unexpected {
@@ -40,7 +43,9 @@ async fn capped_body(mut response: Response, what: &dyn Fn() -> String) -> Resul
             return Err(Error::Unexpected {
                 what: what(),
                 status,
-                detail: format!("more than {MAX_MANIFEST} bytes is too large for a manifest"),
+                detail: format!(
+                    "more than {MAX_MANIFEST} bytes is too large for a manifest or config"
+                ),
             });
         }
         body.extend_from_slice(&chunk);

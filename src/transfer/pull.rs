@@ -35,7 +35,12 @@ pub async fn pull(
     let scopes = [repository.scope("pull")];
     let top = manifests::get(client, repository, &reference.manifest_reference(), &scopes).await?;
     let images = match &top.kind {
-        Kind::Image(_) => vec![top.clone()],
+        Kind::Image(_) => {
+            if let Platforms::These(wanted) = &options.platforms {
+                single_image_is(client, reference, &top, wanted).await?;
+            }
+            vec![top.clone()]
+        }
         Kind::Index(_) => {
             let chosen = choose(&top, &options.platforms)?;
             manifests::images_of(client, repository, chosen, &scopes).await?
@@ -109,6 +114,37 @@ pub async fn pull(
             return Err(store::Error::MissingBlob(gone.clone()).into());
         }
     }
+}
+
+/// A reference to one image, not an index, pulled for `wanted` platforms: it must be one of
+/// them, as containerd and docker insist, rather than another platform's image stored quietly.
+async fn single_image_is(
+    client: &Client,
+    reference: &Reference,
+    image: &Manifest,
+    wanted: &[Platform],
+) -> Result<(), Error> {
+    let scopes = [reference.repository().scope("pull")];
+    let config = blobs::config(client, reference.repository(), image, &scopes).await?;
+    let field = |name: &str| {
+        serde_json::from_slice::<serde_json::Value>(&config)
+            .ok()
+            .and_then(|c| c.get(name)?.as_str().map(str::to_string))
+    };
+    let actual = Platform {
+        os: field("os").unwrap_or_default(),
+        architecture: field("architecture").unwrap_or_default(),
+        variant: field("variant").filter(|v| !v.is_empty()),
+    };
+    // An artifact's config (a Helm chart's) names no platform: nothing to hold it to.
+    if actual.architecture.is_empty() || wanted.iter().any(|want| want.matches(&actual)) {
+        return Ok(());
+    }
+    let wanted: Vec<String> = wanted.iter().map(ToString::to_string).collect();
+    Err(Error::NotFound(format!(
+        "{reference} is a single {actual} image, not {}",
+        wanted.join(" or ")
+    )))
 }
 
 /// Streams `missing` blobs into the store, verified, `concurrency` at once.
