@@ -139,7 +139,7 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
             break
         }
         'regctl;copy' {
-            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'Copy only these platforms of a multi-platform image (repeatable); the index is then rewritten and gets a new digest [default: the whole index, digest preserved]')
+            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'Copy only these platforms of a multi-platform image (repeatable): one platform copies that platform''s image itself (as crane and skopeo do), several an index of those, which gets a new digest [default: the whole index, digest preserved]')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Blobs transferred at once')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) for the registry, in addition to the system''s roots')
             [CompletionResult]::new('--cert-file', '--cert-file', [CompletionResultType]::ParameterName, 'Client certificate (PEM) to present to the registry')

@@ -128,7 +128,7 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand --help 'Print help'
         }
         &'regctl;copy'= {
-            cand --platform 'Copy only these platforms of a multi-platform image (repeatable); the index is then rewritten and gets a new digest [default: the whole index, digest preserved]'
+            cand --platform 'Copy only these platforms of a multi-platform image (repeatable): one platform copies that platform''s image itself (as crane and skopeo do), several an index of those, which gets a new digest [default: the whole index, digest preserved]'
             cand --concurrency 'Blobs transferred at once'
             cand --ca-file 'Trust this CA certificate (PEM) for the registry, in addition to the system''s roots'
             cand --cert-file 'Client certificate (PEM) to present to the registry'

@@ -98,7 +98,7 @@ complete -c regctl -n "__fish_regctl_using_subcommand rmi" -l store -d 'Local im
 complete -c regctl -n "__fish_regctl_using_subcommand rmi" -s f -l force -d 'A name that is not in the store is no error (the others are removed either way)'
 complete -c regctl -n "__fish_regctl_using_subcommand rmi" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
 complete -c regctl -n "__fish_regctl_using_subcommand rmi" -s h -l help -d 'Print help'
-complete -c regctl -n "__fish_regctl_using_subcommand copy" -l platform -d 'Copy only these platforms of a multi-platform image (repeatable); the index is then rewritten and gets a new digest [default: the whole index, digest preserved]' -r
+complete -c regctl -n "__fish_regctl_using_subcommand copy" -l platform -d 'Copy only these platforms of a multi-platform image (repeatable): one platform copies that platform\'s image itself (as crane and skopeo do), several an index of those, which gets a new digest [default: the whole index, digest preserved]' -r
 complete -c regctl -n "__fish_regctl_using_subcommand copy" -l concurrency -d 'Blobs transferred at once' -r
 complete -c regctl -n "__fish_regctl_using_subcommand copy" -l ca-file -d 'Trust this CA certificate (PEM) for the registry, in addition to the system\'s roots' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand copy" -l cert-file -d 'Client certificate (PEM) to present to the registry' -r -F

@@ -252,8 +252,9 @@ pub struct CopyArgs {
     /// Target image (a repository with --all-tags)
     #[arg(value_name = "TARGET")]
     pub target: String,
-    /// Copy only these platforms of a multi-platform image (repeatable); the index is then
-    /// rewritten and gets a new digest [default: the whole index, digest preserved]
+    /// Copy only these platforms of a multi-platform image (repeatable): one platform copies
+    /// that platform's image itself (as crane and skopeo do), several an index of those, which
+    /// gets a new digest [default: the whole index, digest preserved]
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Vec<String>,
     /// Copy every tag of the source repository

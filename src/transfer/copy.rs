@@ -72,13 +72,32 @@ pub async fn copy(
         .await?;
         return Ok(top.digest);
     }
+    let wanted_entry = |entry: &oci_client::manifest::ImageIndexEntry, wanted: &[Platform]| {
+        entry
+            .platform
+            .as_ref()
+            .is_some_and(|p| wanted.iter().any(|w| w.matches(&Platform::of(p))))
+    };
     let top = match &options.platforms {
-        Some(wanted) => top.narrowed(|_, entry| {
-            entry
-                .platform
-                .as_ref()
-                .is_some_and(|p| wanted.iter().any(|w| w.matches(&Platform::of(p))))
-        })?,
+        // One platform: that platform's image itself, as crane and skopeo copy it; its digest
+        // is the one the source's index names.
+        Some(wanted) if wanted.len() == 1 && top.is_index() => {
+            let Some((digest, _)) = top
+                .entries()?
+                .into_iter()
+                .find(|(_, e)| wanted_entry(e, wanted))
+            else {
+                return Err(Error::NotFound(format!("no {} image in {from}", wanted[0])));
+            };
+            manifests::get(
+                ends.source,
+                source_repo,
+                &digest.to_string(),
+                &source_scopes,
+            )
+            .await?
+        }
+        Some(wanted) => top.narrowed(|_, entry| wanted_entry(entry, wanted))?,
         None => top,
     };
     // Before a byte goes out: a target naming another digest is a mistake, not a copy.
