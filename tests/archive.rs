@@ -308,6 +308,34 @@ fn docker_archive_of_a_multi_platform_image_takes_one_platform() {
     );
     assert_eq!(code(&out), 4, "{}", stderr(&out));
     assert!(!s390x.exists());
+
+    // After pulling one platform, an OCI archive holds an index of that one, with a warning:
+    // every manifest it names is in it, so skopeo copies all of it.
+    let partial = home.dir.path().join("partial-store").display().to_string();
+    ok(&home.run(&[
+        "pull",
+        &reference,
+        "--store",
+        &partial,
+        "--platform",
+        "linux/arm64",
+    ]));
+    let arm = home.dir.path().join("arm-oci.tar");
+    let out = save(&home, &partial, &[&reference], &arm, &["--format", "oci"]);
+    ok(&out);
+    assert!(
+        stderr(&out).contains("reduced-platform index (1 of 2"),
+        "{}",
+        stderr(&out)
+    );
+    let copied = home.dir.path().join("copied");
+    let out = skopeo(&[
+        "copy",
+        "--all",
+        &format!("oci-archive:{}:{reference}", arm.display()),
+        &format!("oci:{}:x", copied.display()),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
 }
 
 #[test]

@@ -34,6 +34,11 @@ pub fn run(args: SaveArgs) -> anyhow::Result<()> {
         format: args.format,
         platform,
     };
-    save(&store, &references, &options, &target)?;
+    for reduced in save(&store, &references, &options, &target)? {
+        eprintln!(
+            "WARNING! {}: saved as a reduced-platform index ({} of {} platforms are in the store; pull with --all-platforms to save the original index with its digest)",
+            reduced.reference, reduced.present, reduced.total
+        );
+    }
     Ok(())
 }

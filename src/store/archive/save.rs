@@ -36,16 +36,26 @@ struct Named {
     top: Manifest,
     /// The image manifests whose config and layers go in.
     images: Vec<Manifest>,
+    /// Some((present, total)) when only some platforms of an index are in the store.
+    reduced: Option<(usize, usize)>,
+}
+
+/// A name saved with only the platforms the store has: its index has a new digest.
+pub struct Reduced {
+    pub reference: Reference,
+    pub present: usize,
+    pub total: usize,
 }
 
 /// Writes `references` from `store` to `to`. A file appears only complete: it is written beside
-/// its final name and renamed at the end.
+/// its final name and renamed at the end. Tells which names went with fewer platforms than
+/// their index lists (an OCI archive of a partial pull).
 pub fn save(
     store: &Store,
     references: &[Reference],
     options: &SaveOptions,
     to: &Target,
-) -> Result<(), Error> {
+) -> Result<Vec<Reduced>, Error> {
     // Every name is resolved before a byte is written, so a typo costs no half-made file.
     let index = store.index()?;
     let mut seen = HashSet::new();
@@ -56,7 +66,7 @@ pub fn save(
         .collect::<Result<Vec<_>, _>>()?;
     let name = to.name("stdout");
     match to {
-        Target::Std => write(store, &named, options.format, Stdout::lock(), &name),
+        Target::Std => write(store, &named, options.format, Stdout::lock(), &name)?,
         Target::File(path) => {
             let fail = |e: io::Error| archive_error(&name, e);
             let dir = match path.parent() {
@@ -71,9 +81,20 @@ pub fn save(
             write(store, &named, options.format, tmp.as_file_mut(), &name)?;
             tmp.as_file().sync_all().map_err(fail)?;
             tmp.persist(path).map_err(|e| fail(e.error))?;
-            File::open(dir).and_then(|d| d.sync_all()).map_err(fail)
+            File::open(dir).and_then(|d| d.sync_all()).map_err(fail)?;
         }
     }
+    Ok(named
+        .into_iter()
+        .filter_map(|n| {
+            let (present, total) = n.reduced?;
+            Some(Reduced {
+                reference: n.reference,
+                present,
+                total,
+            })
+        })
+        .collect())
 }
 
 fn resolve(
@@ -90,6 +111,7 @@ fn resolve(
         reference: reference.clone(),
         top,
         images,
+        reduced: None,
     };
     if !top.is_index() {
         return Ok(named(top.clone(), vec![top]));
@@ -110,6 +132,11 @@ fn resolve(
                     return Err(Error::MissingBlob(first));
                 }
             }
+            // Only the platforms the store has, as push does: an index naming manifests the
+            // archive lacks is one skopeo and containerd refuse to read.
+            let total = top.entries()?.len();
+            let reduced = (present.len() < total).then_some((present.len(), total));
+            let top = top.narrowed(|digest, _| store.has_blob(digest))?;
             // An index may list indexes (an attestation index, a tool's nesting): what they
             // list goes along too, or the archive would point at blobs it does not hold.
             let mut all = Vec::new();
@@ -117,7 +144,10 @@ fn resolve(
                 below(store, &manifest, &mut all)?;
                 all.push(manifest);
             }
-            Ok(named(top, all))
+            Ok(Named {
+                reduced,
+                ..named(top, all)
+            })
         }
         // A docker archive holds one image per name: no index, one config, one layer list.
         Format::Docker => {
