@@ -1001,6 +1001,33 @@ fn a_single_image_of_another_platform_is_not_pulled_for_a_platform() {
 }
 
 #[test]
+fn a_name_that_moves_to_another_image_leaves_no_blobs_behind() {
+    let bed = support::bed();
+    let repo = unique("moving");
+    let old = bed.push_plain(&repo, vec![layer("moving-old", 30_000)]);
+    let home = Home::new();
+    let store = home.dir.path().join("store").display().to_string();
+    let reference = format!("{}/{repo}:v1", bed.plain_registry);
+    ok(&home.run(&["pull", &reference, "--store", &store]));
+    assert_eq!(blob_files(&store), 3);
+    // The tag now names another image: pulling it again frees the old one's blobs, as
+    // containerd's garbage collection would.
+    let new = bed.push_plain(&repo, vec![layer("moving-new", 20_000)]);
+    assert_ne!(old.digest, new.digest);
+    ok(&home.run(&["pull", &reference, "--store", &store]));
+    assert_eq!(blob_files(&store), 3);
+    // Names moved by tag: what another name still needs stays, the rest goes.
+    let pinned_old = format!("{}/{repo}@{}", bed.plain_registry, old.digest);
+    ok(&home.run(&["pull", &pinned_old, "--store", &store]));
+    assert_eq!(blob_files(&store), 6);
+    ok(&home.run(&["tag", &reference, "keep:1", "--store", &store]));
+    ok(&home.run(&["tag", &pinned_old, "keep:1", "--store", &store]));
+    assert_eq!(blob_files(&store), 6);
+    ok(&home.run(&["tag", &pinned_old, &reference, "--store", &store]));
+    assert_eq!(blob_files(&store), 3);
+}
+
+#[test]
 fn malformed_references_and_missing_images() {
     let home = Home::new();
     let store = home.dir.path().join("store").display().to_string();

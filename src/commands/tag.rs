@@ -36,7 +36,10 @@ pub fn run(args: TagArgs) -> anyhow::Result<()> {
         }
     }
     .ok_or_else(|| store::Error::ImageNotFound(args.source.clone()))?;
-    index.set(&entry);
+    let displaced = index.set(&entry);
     store.save_index(&index, &lock)?;
+    if let Some(displaced) = displaced {
+        store::gc::release(&store, &lock, &displaced)?;
+    }
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! Removing blobs no image in `index.json` reaches any more (after `rmi`).
+//! Removing blobs no image in `index.json` reaches any more (after `rmi`, or a name that moved).
 
 use std::collections::HashSet;
 
@@ -11,23 +11,61 @@ use crate::manifest::Kind;
 /// lock before it lists its image (`transfer::pull`), so collecting them costs it a re-fetch,
 /// never a listed image with blobs missing.
 pub fn collect(store: &Store, lock: &Lock) -> Result<u64, Error> {
+    let roots = store.index()?.roots();
+    let Some(reachable) = closure(store, roots)? else {
+        return Ok(stale_partials(store));
+    };
+    let mut unreachable = Vec::new();
+    let dir = store.root().join("blobs/sha256");
+    let entries = std::fs::read_dir(&dir).map_err(|source| Error::Io {
+        path: dir.clone(),
+        cause: source,
+    })?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Ok(digest) = format!("sha256:{name}").parse::<Digest>() {
+            if !reachable.contains(&digest) {
+                unreachable.push(digest);
+            }
+        }
+    }
+    let freed = remove(store, lock, &unreachable, &reachable)?;
+    Ok(freed + stale_partials(store))
+}
+
+/// After a name moved to another image (a pull of a newer `latest`, a tag, a load): deletes
+/// what only the image it named before needed, as containerd's garbage collection would. Only
+/// that image's blobs are looked at, so a pull in another process loses nothing it is still
+/// gathering unless that image shares it (and then it fetches it again, as with `collect`).
+pub fn release(store: &Store, lock: &Lock, displaced: &Digest) -> Result<u64, Error> {
+    let roots = store.index()?.roots();
+    let (Some(reachable), Some(owned)) = (
+        closure(store, roots)?,
+        closure(store, vec![(displaced.clone(), String::new())])?,
+    ) else {
+        return Ok(0);
+    };
+    let orphans: Vec<Digest> = owned.difference(&reachable).cloned().collect();
+    remove(store, lock, &orphans, &reachable)
+}
+
+/// Everything `roots` (manifest digests and media types) reach in the store: manifests,
+/// configs, layers. `None` when a manifest that is there cannot be read (another tool's
+/// artifact, say): it hides what it needs, so then nothing may be removed.
+fn closure(store: &Store, roots: Vec<(Digest, String)>) -> Result<Option<HashSet<Digest>>, Error> {
     let mut reachable: HashSet<Digest> = HashSet::new();
-    let mut pending: Vec<(Digest, Option<String>)> = store
-        .index()?
-        .roots()
+    let mut pending: Vec<(Digest, Option<String>)> = roots
         .into_iter()
-        .map(|(d, m)| (d, Some(m)))
+        .map(|(d, m)| (d, Some(m).filter(|m| !m.is_empty())))
         .collect();
     while let Some((digest, media_type)) = pending.pop() {
+        // Children of a reduced-platform index may be absent: passed over.
         if !reachable.insert(digest.clone()) || !store.has_blob(&digest) {
             continue;
         }
-        // Children of a reduced-platform index may be absent (passed over above). A manifest
-        // that is there but unreadable (another tool's artifact, say) hides what it needs:
-        // then nothing is collected rather than something it needs.
         let Ok(manifest) = store.read_manifest(&digest, media_type.as_deref()) else {
             eprintln!("warning: {digest} in the store is not a manifest regctl can read; no blob is removed while it is there");
-            return Ok(stale_partials(store));
+            return Ok(None);
         };
         match &manifest.kind {
             Kind::Index(_) => pending.extend(
@@ -39,29 +77,29 @@ pub fn collect(store: &Store, lock: &Lock) -> Result<u64, Error> {
             Kind::Image(_) => reachable.extend(manifest.blobs()?.into_iter().map(|b| b.digest)),
         }
     }
+    Ok(Some(reachable))
+}
+
+/// Deletes `blobs` from the store and forgets where they came from; the bytes freed.
+fn remove(
+    store: &Store,
+    lock: &Lock,
+    blobs: &[Digest],
+    reachable: &HashSet<Digest>,
+) -> Result<u64, Error> {
     let mut freed = 0;
-    let dir = store.root().join("blobs/sha256");
-    let entries = std::fs::read_dir(&dir).map_err(|source| Error::Io {
-        path: dir.clone(),
-        cause: source,
-    })?;
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let Ok(digest) = format!("sha256:{name}").parse::<Digest>() else {
+    for digest in blobs {
+        let path = store.blob_path(digest);
+        let Ok(meta) = std::fs::metadata(&path) else {
             continue;
         };
-        if !reachable.contains(&digest) {
-            freed += entry.metadata().map(|m| m.len()).unwrap_or(0);
-            std::fs::remove_file(entry.path()).map_err(|source| Error::Io {
-                path: entry.path(),
-                cause: source,
-            })?;
-        }
+        std::fs::remove_file(&path).map_err(|cause| Error::Io { path, cause })?;
+        freed += meta.len();
     }
     let mut sources = super::sources::Sources::load(store);
     sources.retain(|d| d.parse::<Digest>().is_ok_and(|d| reachable.contains(&d)));
     sources.save(store, lock)?;
-    Ok(freed + stale_partials(store))
+    Ok(freed)
 }
 
 /// A partial download waits for the next pull of its image to resume it; one nobody touched

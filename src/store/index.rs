@@ -89,7 +89,15 @@ impl Index {
     }
 
     /// Points `entry.name` at `entry.digest`, replacing what the name pointed at before.
-    pub fn set(&mut self, entry: &Entry) {
+    /// Points `entry.name` at `entry.digest`; the image the name pointed at before, when that
+    /// was another (`gc::release` may free it).
+    #[must_use = "the image a moved name leaves behind is the caller's to release"]
+    pub fn set(&mut self, entry: &Entry) -> Option<Digest> {
+        let before = self
+            .entries()
+            .into_iter()
+            .find(|e| e.name == entry.name)
+            .map(|e| e.digest);
         self.remove(&entry.name);
         self.doc.manifests.push(ImageIndexEntry {
             media_type: entry.media_type.clone(),
@@ -99,6 +107,7 @@ impl Index {
             annotations: Some(BTreeMap::from([(REF_NAME.to_string(), entry.name.clone())])),
             artifact_type: None,
         });
+        before.filter(|d| *d != entry.digest)
     }
 
     /// Keeps an image that has no name (loaded from an archive that gave none): `images` does

@@ -94,13 +94,16 @@ pub async fn pull(
             .all(|m| store.has_blob(&m.digest));
         if missing.is_empty() && manifests_there {
             let mut index = store.index()?;
-            index.set(&Entry {
+            let displaced = index.set(&Entry {
                 name: reference.to_string(),
                 digest: top.digest.clone(),
                 media_type: top.media_type.clone(),
                 size: top.bytes.len() as u64,
             });
             store.save_index(&index, &lock)?;
+            if let Some(displaced) = displaced {
+                store::gc::release(store, &lock, &displaced)?;
+            }
             let mut sources = Sources::load(store);
             for blob in &needed {
                 sources.add(&blob.digest, repository);

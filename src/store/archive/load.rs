@@ -505,17 +505,18 @@ impl Loader<'_> {
         }
         let mut index = self.store.index()?;
         let mut loaded = Vec::new();
+        let mut displaced = Vec::new();
         for image in plan.images {
             if let Some(manifest) = &image.made {
                 self.store.put_blob(manifest)?;
             }
             for name in &image.names {
-                index.set(&Entry {
+                displaced.extend(index.set(&Entry {
                     name: name.to_string(),
                     digest: image.digest.clone(),
                     media_type: image.media_type.clone(),
                     size: image.size,
-                });
+                }));
             }
             if image.names.is_empty() {
                 index.add_unnamed(&image.digest, &image.media_type, image.size);
@@ -526,6 +527,9 @@ impl Loader<'_> {
             });
         }
         self.store.save_index(&index, &lock)?;
+        for image in &displaced {
+            crate::store::gc::release(self.store, &lock, image)?;
+        }
         Ok(loaded)
     }
 }
