@@ -215,8 +215,8 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand --help 'Print help'
         }
         &'regctl;save'= {
-            cand -o 'The archive to write, or - for stdout'
-            cand --output 'The archive to write, or - for stdout'
+            cand -o 'The archive to write, or - for stdout (never a terminal)'
+            cand --output 'The archive to write, or - for stdout (never a terminal)'
             cand --format 'Archive format'
             cand --platform 'The image to take from a multi-platform one (docker format only) [default: this host''s]'
             cand --store 'Local image store (an OCI image layout) [default: $REGCTL_STORE, or the data directory''s regctl/store]'
@@ -226,8 +226,8 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'regctl;load'= {
-            cand -i 'The archive to read, or - for stdin: docker save output (any docker version), a docker-archive or oci-archive (skopeo), or ctr images export output'
-            cand --input 'The archive to read, or - for stdin: docker save output (any docker version), a docker-archive or oci-archive (skopeo), or ctr images export output'
+            cand -i 'The archive to read, or - for stdin: docker save output (any docker version), a docker-archive or oci-archive (skopeo), or ctr images export output; plain or gzipped'
+            cand --input 'The archive to read, or - for stdin: docker save output (any docker version), a docker-archive or oci-archive (skopeo), or ctr images export output; plain or gzipped'
             cand --store 'Local image store (an OCI image layout) [default: $REGCTL_STORE, or the data directory''s regctl/store]'
             cand -v 'Show HTTP requests and responses on stderr (credentials are redacted)'
             cand --verbose 'Show HTTP requests and responses on stderr (credentials are redacted)'

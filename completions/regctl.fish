@@ -161,14 +161,14 @@ complete -c regctl -n "__fish_regctl_using_subcommand delete" -l insecure -d 'Sk
 complete -c regctl -n "__fish_regctl_using_subcommand delete" -l plain-http -d 'Talk plain HTTP to the registry'
 complete -c regctl -n "__fish_regctl_using_subcommand delete" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
 complete -c regctl -n "__fish_regctl_using_subcommand delete" -s h -l help -d 'Print help'
-complete -c regctl -n "__fish_regctl_using_subcommand save" -s o -l output -d 'The archive to write, or - for stdout' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand save" -s o -l output -d 'The archive to write, or - for stdout (never a terminal)' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand save" -l format -d 'Archive format' -r -f -a "docker\t'What `docker save` writes (docker 25+): loads into docker, containerd and skopeo\'s docker-archive'
 oci\t'An OCI image layout as a tar (skopeo\'s oci-archive); keeps multi-platform images whole'"
 complete -c regctl -n "__fish_regctl_using_subcommand save" -l platform -d 'The image to take from a multi-platform one (docker format only) [default: this host\'s]' -r
 complete -c regctl -n "__fish_regctl_using_subcommand save" -l store -d 'Local image store (an OCI image layout) [default: $REGCTL_STORE, or the data directory\'s regctl/store]' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand save" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
 complete -c regctl -n "__fish_regctl_using_subcommand save" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c regctl -n "__fish_regctl_using_subcommand load" -s i -l input -d 'The archive to read, or - for stdin: docker save output (any docker version), a docker-archive or oci-archive (skopeo), or ctr images export output' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand load" -s i -l input -d 'The archive to read, or - for stdin: docker save output (any docker version), a docker-archive or oci-archive (skopeo), or ctr images export output; plain or gzipped' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand load" -l store -d 'Local image store (an OCI image layout) [default: $REGCTL_STORE, or the data directory\'s regctl/store]' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand load" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
 complete -c regctl -n "__fish_regctl_using_subcommand load" -s h -l help -d 'Print help'

@@ -199,6 +199,35 @@ fn docker_and_oci_archives_skopeo_reads_and_we_read_back() {
 }
 
 #[test]
+fn save_to_stdout_and_load_a_gzipped_archive_from_stdin_as_docker_does() {
+    let (home, store, reference, image) = pulled(&unique("piped"));
+    // No -o: stdout, as docker save.
+    let out = home.run(&["save", &reference, "--store", &store]);
+    ok(&out);
+    let tar = home.dir.path().join("piped.tar");
+    std::fs::write(&tar, &out.stdout).unwrap();
+    let gzip = Command::new("gzip").arg("-k").arg(&tar).status().unwrap();
+    assert!(gzip.success());
+    let gz = home.dir.path().join("piped.tar.gz");
+    // No -i: stdin, as docker load; gzipped, as docker load takes it.
+    let other = home.dir.path().join("other").display().to_string();
+    let mut load = home.command(&["load", "--store", &other]);
+    load.stdin(File::open(&gz).unwrap());
+    let out = load.output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listed = images(&home, &other);
+    assert_eq!(listed[0]["digest"], image.digest, "{listed}");
+    let third = home.dir.path().join("third").display().to_string();
+    ok(&home.run(&["load", "-i", gz.to_str().unwrap(), "--store", &third]));
+    // Another compression is named, and nothing is added.
+    let zst = home.dir.path().join("piped.tar.zst");
+    std::fs::write(&zst, b"\x28\xb5\x2f\xfd not really").unwrap();
+    let out = home.run(&["load", "-i", zst.to_str().unwrap(), "--store", &third]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("zstd -d"), "{}", stderr(&out));
+}
+
+#[test]
 fn skopeo_docker_archive_loads_and_pushes() {
     let bed = support::bed();
     let plain = &bed.plain_registry;

@@ -12,8 +12,8 @@ pub struct SaveArgs {
     /// Images in the local store; several share their common layers in the archive
     #[arg(value_name = "REF", required = true)]
     pub references: Vec<String>,
-    /// The archive to write, or - for stdout
-    #[arg(short, long, value_name = "FILE")]
+    /// The archive to write, or - for stdout (never a terminal)
+    #[arg(short, long, value_name = "FILE", default_value = "-")]
     pub output: PathBuf,
     /// Archive format
     #[arg(long, value_enum, default_value_t)]
@@ -28,8 +28,8 @@ pub struct SaveArgs {
 #[derive(Args, Debug)]
 pub struct LoadArgs {
     /// The archive to read, or - for stdin: docker save output (any docker version), a
-    /// docker-archive or oci-archive (skopeo), or ctr images export output
-    #[arg(short, long, value_name = "FILE")]
+    /// docker-archive or oci-archive (skopeo), or ctr images export output; plain or gzipped
+    #[arg(short, long, value_name = "FILE", default_value = "-")]
     pub input: PathBuf,
     #[command(flatten)]
     pub store: StoreArgs,

@@ -38,8 +38,9 @@ pub fn load(store: &Store, from: &Target) -> Result<Vec<Loaded>, Error> {
     let name = from.name("stdin");
     let file = match from {
         Target::File(path) => File::open(path).map_err(|e| archive_error(&name, e))?,
-        Target::Std => spool(store, &name)?,
+        Target::Std => spool(store, &name, io::stdin().lock())?,
     };
+    let file = uncompressed(store, &name, file)?;
     let mut loader = Loader {
         store,
         name,
@@ -53,16 +54,54 @@ pub fn load(store: &Store, from: &Target) -> Result<Vec<Loaded>, Error> {
     loader.commit(plan)
 }
 
-/// stdin can be read only once and `manifest.json` may come last: keep a copy to read again.
-/// The file has no name, so nothing is left behind whatever happens.
-fn spool(store: &Store, name: &str) -> Result<File, Error> {
+/// stdin can be read only once, and a gzipped archive not at random: the archive is read twice
+/// (`manifest.json` may come last), so a copy is kept to read again. The file has no name, so
+/// nothing is left behind whatever happens.
+fn spool(store: &Store, name: &str, mut from: impl Read) -> Result<File, Error> {
     let dir = store.private("ingest");
     let mut file = tempfile::tempfile_in(&dir).map_err(|source| Error::Io {
         path: dir,
         cause: source,
     })?;
-    io::copy(&mut io::stdin().lock(), &mut file).map_err(|e| archive_error(name, e))?;
+    io::copy(&mut from, &mut file).map_err(|e| archive_error(name, e))?;
+    file.rewind().map_err(|e| archive_error(name, e))?;
     Ok(file)
+}
+
+/// The tar inside `file`: the file itself, or for a gzipped one (`docker save | gzip`, which
+/// docker load takes) a spooled copy of what it holds. Other compressions are named, not
+/// misread as a damaged tar.
+fn uncompressed(store: &Store, name: &str, mut file: File) -> Result<File, Error> {
+    let mut magic = [0u8; 6];
+    let read = read_up_to(&mut file, &mut magic).map_err(|e| archive_error(name, e))?;
+    file.rewind().map_err(|e| archive_error(name, e))?;
+    let magic = &magic[..read];
+    if magic.starts_with(&[0x1f, 0x8b]) {
+        return spool(store, name, flate2::read::MultiGzDecoder::new(file));
+    }
+    let other = [
+        (&b"\x28\xb5\x2f\xfd"[..], "zstd", "zstd -d"),
+        (&b"\xfd7zXZ\x00"[..], "xz", "xz -d"),
+        (&b"BZh"[..], "bzip2", "bzip2 -d"),
+    ];
+    if let Some((_, kind, tool)) = other.iter().find(|(m, _, _)| magic.starts_with(m)) {
+        return Err(archive_error(
+            name,
+            format!("{kind}-compressed archives are not read here; decompress it first ({tool})"),
+        ));
+    }
+    Ok(file)
+}
+
+fn read_up_to(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match file.read(&mut buf[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled)
 }
 
 /// Partial files of checked blobs, waiting for the whole archive to check out. Whatever is
