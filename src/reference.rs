@@ -227,6 +227,12 @@ impl Reference {
             input: input.to_string(),
             why,
         };
+        // docker.io/library/sha256 with a 64-hex tag, to the grammar; never what anyone means.
+        if input.parse::<Digest>().is_ok() {
+            return Err(invalid(
+                "a digest alone names no image here; give NAME@sha256:… (rmi and tag take one alone); ",
+            ));
+        }
         let (rest, digest) = match input.split_once('@') {
             Some((rest, d)) => {
                 let digest = d.parse::<Digest>().map_err(|_| {
@@ -479,6 +485,8 @@ mod tests {
         assert!(why("a:-x").contains("a tag is up to 128"));
         assert!(why("a@sha256:12").contains("the digest is not"));
         assert!(!why("a b").contains("lower-case"));
+        let digest = format!("sha256:{}", "a".repeat(64));
+        assert!(why(&digest).contains("a digest alone"));
     }
 
     #[test]
