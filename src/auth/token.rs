@@ -196,12 +196,23 @@ pub fn error_message(body: &[u8]) -> Option<String> {
         .or_else(|| text(&value, "error_description"))
         .or_else(|| text(&value, "message"))
         .or_else(|| text(&value, "error"))
+        .map(|m| printable(&m))
+}
+
+/// A server's words made fit for one line of a terminal: line breaks and other control
+/// characters (an escape sequence, say) become spaces.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .trim()
+        .to_string()
 }
 
 fn excerpt(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
-    let line = text.lines().next().unwrap_or_default().trim();
-    line.chars().take(200).collect()
+    let line = text.lines().next().unwrap_or_default();
+    printable(line).chars().take(200).collect()
 }
 
 #[cfg(test)]
@@ -224,6 +235,10 @@ mod tests {
             Some("token expired")
         );
         assert_eq!(said("<html>bad gateway</html>"), None);
+        assert_eq!(
+            said(r#"{"errors":[{"message":"two\nlines \u001b[31mred"}]}"#).as_deref(),
+            Some("two lines  [31mred")
+        );
         assert_eq!(said(r#"{"errors":[]}"#), None);
     }
 }

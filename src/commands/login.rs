@@ -128,10 +128,13 @@ fn credential_from_args(args: &LoginArgs) -> anyhow::Result<Option<Credential>> 
 /// Asks at the terminal; without one, fails at once rather than waiting on a pipe forever.
 fn prompt(username: Option<&String>) -> anyhow::Result<Credential> {
     if !std::io::stdin().is_terminal() {
-        return Err(UsageError(
-            "no password given and stdin is not a terminal: pass --username with --password-stdin"
-                .into(),
-        )
+        let pass = match username {
+            Some(_) => "pass the password on stdin with --password-stdin",
+            None => "pass --username, and the password on stdin with --password-stdin",
+        };
+        return Err(UsageError(format!(
+            "no password given and stdin is not a terminal: {pass}"
+        ))
         .into());
     }
     let username = match username {
