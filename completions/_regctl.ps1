@@ -122,6 +122,8 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
         'regctl;images' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Local image store (an OCI image layout) [default: $REGCTL_STORE, or the data directory''s regctl/store]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only the digests, each once (for `regctl rmi $(regctl images -q)`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only the digests, each once (for `regctl rmi $(regctl images -q)`)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show HTTP requests and responses on stderr (credentials are redacted)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show HTTP requests and responses on stderr (credentials are redacted)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')

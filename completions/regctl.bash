@@ -921,7 +921,7 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__images)
-            opts="-v -h --format --store --verbose --help"
+            opts="-q -v -h --quiet --format --store --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

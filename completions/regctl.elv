@@ -113,6 +113,8 @@ set edit:completion:arg-completer[regctl] = {|@words|
         &'regctl;images'= {
             cand --format 'Output format'
             cand --store 'Local image store (an OCI image layout) [default: $REGCTL_STORE, or the data directory''s regctl/store]'
+            cand -q 'Only the digests, each once (for `regctl rmi $(regctl images -q)`)'
+            cand --quiet 'Only the digests, each once (for `regctl rmi $(regctl images -q)`)'
             cand -v 'Show HTTP requests and responses on stderr (credentials are redacted)'
             cand --verbose 'Show HTTP requests and responses on stderr (credentials are redacted)'
             cand -h 'Print help'

@@ -92,6 +92,7 @@ complete -c regctl -n "__fish_regctl_using_subcommand tag" -s h -l help -d 'Prin
 complete -c regctl -n "__fish_regctl_using_subcommand images" -l format -d 'Output format' -r -f -a "text\t''
 json\t''"
 complete -c regctl -n "__fish_regctl_using_subcommand images" -l store -d 'Local image store (an OCI image layout) [default: $REGCTL_STORE, or the data directory\'s regctl/store]' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand images" -s q -l quiet -d 'Only the digests, each once (for `regctl rmi $(regctl images -q)`)'
 complete -c regctl -n "__fish_regctl_using_subcommand images" -s v -l verbose -d 'Show HTTP requests and responses on stderr (credentials are redacted)'
 complete -c regctl -n "__fish_regctl_using_subcommand images" -s h -l help -d 'Print help'
 complete -c regctl -n "__fish_regctl_using_subcommand rmi" -l store -d 'Local image store (an OCI image layout) [default: $REGCTL_STORE, or the data directory\'s regctl/store]' -r -F

@@ -123,6 +123,27 @@ fn pull_push_single_platform_and_retag_without_uploads() {
     );
     let uploads = bed.requests_matching(&bed.token_registry, &format!("/v2/{other}/blobs/uploads"));
     assert!(uploads.iter().all(|l| l.contains("mount=")), "{uploads:?}");
+
+    // images -q: each digest once, whatever its names; images REPOSITORY[:TAG] filters.
+    let out = home.run(&["images", "-q", "--store", &store]);
+    ok(&out);
+    assert_eq!(stdout(&out), format!("{}\n", seeded.digest));
+    let repository = format!("{}/{other}", bed.token_registry);
+    for filter in [repository.clone(), format!("{repository}:v1")] {
+        let out = home.run(&["images", &filter, "--store", &store, "--format", "json"]);
+        ok(&out);
+        let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(rows.as_array().unwrap().len(), 1, "{rows}");
+        assert_eq!(rows[0]["repository"], repository.as_str());
+    }
+    let out = home.run(&[
+        "images",
+        &format!("{repository}:v2"),
+        "--store",
+        &store,
+        "-q",
+    ]);
+    assert_eq!(stdout(&out), "");
     // One token for the whole push: push on the target and pull on the mount source.
     let tokens: Vec<_> = bed
         .token_requests_of(Some(&user))

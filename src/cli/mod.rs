@@ -225,6 +225,12 @@ pub struct TagArgs {
 
 #[derive(Args, Debug)]
 pub struct ImagesArgs {
+    /// Only this repository (and tag, if given), e.g. busybox or harbor.example.com/lib/app:1
+    #[arg(value_name = "REPOSITORY[:TAG]")]
+    pub filter: Option<String>,
+    /// Only the digests, each once (for `regctl rmi $(regctl images -q)`)
+    #[arg(short, long, conflicts_with = "format")]
+    pub quiet: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,

@@ -3,7 +3,7 @@
 use crate::cli::{ImagesArgs, OutputFormat};
 use crate::manifest::Kind;
 use crate::platform::Platform;
-use crate::reference::Reference;
+use crate::reference::{Reference, Repository};
 use crate::store::index::Entry;
 use crate::store::Store;
 
@@ -28,12 +28,21 @@ pub fn run(args: ImagesArgs) -> anyhow::Result<()> {
             media_type,
             size,
         });
+    let wanted = args.filter.as_deref().map(Filter::parse).transpose()?;
     let rows: Vec<Row> = index
         .entries()
         .into_iter()
         .chain(unnamed)
         .map(|e| describe(&store, &e))
+        .filter(|row| wanted.as_ref().is_none_or(|w| w.admits(row)))
         .collect();
+    if args.quiet {
+        let mut seen = std::collections::HashSet::new();
+        for row in rows.iter().filter(|r| seen.insert(r.digest.clone())) {
+            println!("{}", row.digest);
+        }
+        return Ok(());
+    }
     match args.format {
         OutputFormat::Json => {
             let list: Vec<_> = rows
@@ -48,19 +57,19 @@ pub fn run(args: ImagesArgs) -> anyhow::Result<()> {
             println!("{}", serde_json::Value::Array(list));
         }
         OutputFormat::Text => {
-            let width = rows
-                .iter()
-                .map(|r| r.repository.len())
-                .max()
-                .unwrap_or(0)
-                .max(10);
+            let widest = |header: &str, of: &dyn Fn(&Row) -> usize| {
+                rows.iter().map(of).max().unwrap_or(0).max(header.len())
+            };
+            let repo = widest("REPOSITORY", &|r| r.repository.len());
+            let tag = widest("TAG", &|r| r.tag.len());
+            let platforms = widest("PLATFORMS", &|r| r.platforms.join(",").len());
             println!(
-                "{:width$}  {:20}  {:71}  {:20}  SIZE",
+                "{:repo$}  {:tag$}  {:71}  {:platforms$}  SIZE",
                 "REPOSITORY", "TAG", "DIGEST", "PLATFORMS"
             );
             for r in &rows {
                 println!(
-                    "{:width$}  {:20}  {:71}  {:20}  {}",
+                    "{:repo$}  {:tag$}  {:71}  {:platforms$}  {}",
                     r.repository,
                     r.tag,
                     r.digest,
@@ -71,6 +80,33 @@ pub fn run(args: ImagesArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `images REPOSITORY[:TAG]`, as docker takes it: `busybox` is docker.io/library/busybox, any
+/// tag unless one is given.
+struct Filter {
+    repository: String,
+    tag: Option<String>,
+}
+
+impl Filter {
+    fn parse(input: &str) -> Result<Self, crate::reference::ReferenceError> {
+        if let Ok(repository) = Repository::parse(input) {
+            return Ok(Filter {
+                repository: repository.to_string(),
+                tag: None,
+            });
+        }
+        let reference = Reference::parse(input)?;
+        Ok(Filter {
+            repository: reference.repository().to_string(),
+            tag: reference.tag().map(str::to_string),
+        })
+    }
+
+    fn admits(&self, row: &Row) -> bool {
+        row.repository == self.repository && self.tag.as_ref().is_none_or(|t| *t == row.tag)
+    }
 }
 
 /// Platforms and size of what is actually in the store for this entry.
