@@ -11,6 +11,7 @@ pub mod config;
 pub mod containerd;
 pub mod digest;
 pub mod exit;
+pub mod interrupt;
 pub mod manifest;
 pub mod output;
 pub mod platform;

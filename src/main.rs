@@ -8,6 +8,7 @@ use regctl::exit::{ExitCode as Code, UsageError};
 use regctl::{auth, containerd, reference, registry, store, transport};
 
 fn main() -> ExitCode {
+    regctl::interrupt::install();
     quiet_when_stdout_goes_away();
     let cli = match regctl::cli::Cli::try_parse() {
         Ok(cli) => cli,

@@ -228,6 +228,55 @@ fn save_to_stdout_and_load_a_gzipped_archive_from_stdin_as_docker_does() {
 }
 
 #[test]
+fn an_interrupted_save_leaves_no_file_behind() {
+    let bed = support::bed();
+    let repo = unique("interrupted");
+    bed.push_plain(&repo, vec![layer(&repo, 48 << 20)]);
+    let home = Home::new();
+    let store = home.dir.path().join("store").display().to_string();
+    let reference = format!("{}/{repo}:v1", bed.plain_registry);
+    ok(&home.run(&["pull", &reference, "--store", &store]));
+    let dir = home.dir.path().join("out");
+    std::fs::create_dir(&dir).unwrap();
+    let target = dir.join("image.tar");
+    let mut child = home
+        .command(&[
+            "save",
+            &reference,
+            "--store",
+            &store,
+            "-o",
+            target.to_str().unwrap(),
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let signal = |name: &str| {
+        let kill = Command::new("kill")
+            .args([name, &child.id().to_string()])
+            .status();
+        assert!(kill.unwrap().success());
+    };
+    // Caught while its temp file is being written: stopped there, told to stop, let go.
+    let started = std::time::Instant::now();
+    while std::fs::read_dir(&dir).unwrap().next().is_none() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    signal("-STOP");
+    signal("-INT");
+    signal("-CONT");
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
 fn skopeo_docker_archive_loads_and_pushes() {
     let bed = support::bed();
     let plain = &bed.plain_registry;

@@ -16,6 +16,7 @@ use super::{
     OCI_LAYOUT,
 };
 use crate::digest::{Digest, Hasher};
+use crate::interrupt::RemovedOnInterrupt;
 use crate::manifest::{Blob, Kind, Manifest};
 use crate::output::Stdout;
 use crate::platform::Platform;
@@ -78,6 +79,7 @@ pub fn save(
                 .permissions(Permissions::from_mode(0o644))
                 .tempfile_in(dir)
                 .map_err(fail)?;
+            let _pending = RemovedOnInterrupt::new(tmp.path());
             write(store, &named, options.format, tmp.as_file_mut(), &name)?;
             tmp.as_file().sync_all().map_err(fail)?;
             tmp.persist(path).map_err(|e| fail(e.error))?;
