@@ -60,7 +60,7 @@ impl Ingest {
                 .write(true)
                 .open(&partial)
                 .map_err(io_err)?;
-            file.lock().map_err(io_err)?;
+            super::lock_waiting(&file, || format!("blob {expected}")).map_err(io_err)?;
             // While we waited for the lock, the holder may have finished: its commit renamed
             // the very file we hold into the store, which must not be touched. Or it failed
             // and removed the file: then take a new one.

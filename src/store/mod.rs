@@ -167,7 +167,8 @@ impl Store {
             .write(true)
             .open(&path)
             .map_err(io_error(&path))?;
-        file.lock().map_err(io_error(&path))?;
+        lock_waiting(&file, || format!("the store {}", self.root.display()))
+            .map_err(io_error(&path))?;
         Ok(Lock { _file: file })
     }
 
@@ -245,5 +246,18 @@ impl Store {
 
     pub fn sources_path(&self) -> PathBuf {
         self.private("sources.json")
+    }
+}
+
+/// Locks `file` for this process, saying on stderr what it waits for when another regctl
+/// holds it (a long download, or a process stopped with Ctrl-Z) rather than hanging silently.
+fn lock_waiting(file: &File, held: impl Fn() -> String) -> io::Result<()> {
+    match file.try_lock() {
+        Ok(()) => Ok(()),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            eprintln!("waiting for another regctl, which is using {}", held());
+            file.lock()
+        }
+        Err(std::fs::TryLockError::Error(e)) => Err(e),
     }
 }
