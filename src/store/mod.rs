@@ -249,15 +249,23 @@ impl Store {
     }
 }
 
-/// Locks `file` for this process, saying on stderr what it waits for when another regctl
-/// holds it (a long download, or a process stopped with Ctrl-Z) rather than hanging silently.
+/// Locks `file` for this process. When another regctl holds it for long (a large download
+/// of the same blob, or a process stopped with Ctrl-Z), says on stderr what it waits for
+/// rather than hanging silently; the usual short waits of parallel pulls say nothing.
 fn lock_waiting(file: &File, held: impl Fn() -> String) -> io::Result<()> {
-    match file.try_lock() {
-        Ok(()) => Ok(()),
-        Err(std::fs::TryLockError::WouldBlock) => {
-            eprintln!("waiting for another regctl, which is using {}", held());
-            file.lock()
+    const QUIET_FOR: std::time::Duration = std::time::Duration::from_secs(2);
+    let started = std::time::Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(()),
+            Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < QUIET_FOR => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                eprintln!("waiting for another regctl, which is using {}", held());
+                return file.lock();
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(e),
         }
-        Err(std::fs::TryLockError::Error(e)) => Err(e),
     }
 }
