@@ -11,6 +11,7 @@ use std::net::TcpListener;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use super::fake_tokens::{granted, granting, scopes_asked};
 use super::tiny_http::{serve, Request, Response};
 
 pub struct Demanding {
@@ -36,30 +37,20 @@ pub fn start(repository: &'static str) -> Demanding {
     serve(listener, move |req: &Request| {
         let url = url::Url::parse(&format!("http://x{}", req.path)).unwrap();
         if url.path() == "/token" {
-            let scopes: Vec<String> = url
-                .query_pairs()
-                .filter(|(k, _)| k == "scope")
-                .map(|(_, v)| v.into_owned())
-                .collect();
-            let token = format!("granted|{}", scopes.join("|"));
+            let scopes = scopes_asked(&url);
             let forbidden = scopes
                 .iter()
                 .any(|s| s.starts_with("repository:forbidden:"));
-            requests.lock().unwrap().push(scopes);
+            requests.lock().unwrap().push(scopes.clone());
             if forbidden {
                 return Response::new(
                     "403 Forbidden",
                     r#"{"errors":[{"code":"DENIED","message":"requested access to the resource is denied"}]}"#,
                 );
             }
-            return Response::new("200 OK", serde_json::json!({ "token": token }).to_string())
-                .header("Content-Type", "application/json");
+            return granting(&scopes);
         }
-        let granted: Vec<&str> = req
-            .header("authorization")
-            .and_then(|a| a.strip_prefix("Bearer granted|"))
-            .map(|t| t.split('|').collect())
-            .unwrap_or_default();
+        let granted = granted(req).unwrap_or_default();
         let challenge = |scope: &str| {
             Response::new(
                 "401 Unauthorized",
@@ -92,7 +83,7 @@ pub fn start(repository: &'static str) -> Demanding {
         if url.path() != format!("/v2/{repository}/tags/list") {
             return Response::new("404 Not Found", r#"{"errors":[{"code":"NOT_FOUND"}]}"#);
         }
-        if needed.iter().all(|n| granted.contains(&n.as_str())) {
+        if needed.iter().all(|n| granted.contains(n)) {
             let body = serde_json::json!({"name": repository, "tags": ["v1"]}).to_string();
             return Response::new("200 OK", body).header("Content-Type", "application/json");
         }

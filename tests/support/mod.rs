@@ -16,6 +16,7 @@
 pub mod ca;
 pub mod containerd;
 pub mod demanding;
+pub mod fake_tokens;
 pub mod images;
 pub mod liar;
 pub mod proxy;

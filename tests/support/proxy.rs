@@ -208,13 +208,8 @@ fn forward_until(
 
 /// Reads one request's head and answers it with `code`.
 fn answer_status(mut client: TcpStream, code: u16) {
-    let mut head = Vec::new();
-    let mut byte = [0u8; 1];
-    while !head.ends_with(b"\r\n\r\n") {
-        match client.read(&mut byte) {
-            Ok(1) => head.push(byte[0]),
-            _ => return,
-        }
+    if read_head(&mut client).is_none() {
+        return;
     }
     let response = format!(
         "HTTP/1.1 {code} Fault\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
@@ -259,14 +254,9 @@ impl HttpProxy {
 }
 
 fn carry(mut client: TcpStream, counter: &AtomicUsize) {
-    let mut head = Vec::new();
-    let mut byte = [0u8; 1];
-    while !head.ends_with(b"\r\n\r\n") {
-        match client.read(&mut byte) {
-            Ok(1) => head.push(byte[0]),
-            _ => return,
-        }
-    }
+    let Some(head) = read_head(&mut client) else {
+        return;
+    };
     let text = String::from_utf8_lossy(&head).into_owned();
     let target = text.split(' ').nth(1).unwrap_or_default();
     let tunnel = text.starts_with("CONNECT ");
@@ -303,4 +293,17 @@ fn carry(mut client: TcpStream, counter: &AtomicUsize) {
             Arc::new(AtomicUsize::new(0)),
         );
     }
+}
+
+/// A request's head, byte by byte so nothing after it is taken; `None` if the client left.
+fn read_head(client: &mut TcpStream) -> Option<Vec<u8>> {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match client.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => return None,
+        }
+    }
+    Some(head)
 }

@@ -6,6 +6,7 @@
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
+use super::fake_tokens::{granted, granting, scopes_asked};
 use super::sha256_digest;
 use super::tiny_http::{serve, Request, Response};
 
@@ -45,11 +46,7 @@ pub fn start() -> Quayish {
     serve(listener, move |req: &Request| {
         let url = url::Url::parse(&format!("http://x{}", req.path)).unwrap();
         if url.path() == "/v2/auth" {
-            let scopes: Vec<String> = url
-                .query_pairs()
-                .filter(|(k, _)| k == "scope")
-                .map(|(_, v)| v.into_owned())
-                .collect();
+            let scopes = scopes_asked(&url);
             requests.lock().unwrap().push(scopes.clone());
             if let Some(bad) = scopes.iter().find(|s| !quay_takes(s)) {
                 let said = format!("Unable to decode repository and actions: {bad}");
@@ -58,15 +55,9 @@ pub fn start() -> Quayish {
                     serde_json::json!({ "error": said }).to_string(),
                 );
             }
-            let token = format!("granted|{}", scopes.join("|"));
-            return Response::new("200 OK", serde_json::json!({ "token": token }).to_string())
-                .header("Content-Type", "application/json");
+            return granting(&scopes);
         }
-        let Some(granted) = req
-            .header("authorization")
-            .and_then(|a| a.strip_prefix("Bearer granted|"))
-            .map(|t| t.split('|').map(str::to_string).collect::<Vec<_>>())
-        else {
+        let Some(granted) = granted(req) else {
             return Response::new(
                 "401 Unauthorized",
                 r#"{"errors":[{"code":"UNAUTHORIZED"}]}"#,
