@@ -85,12 +85,12 @@ pub fn client_config(
     let builder = if insecure {
         builder
             .dangerous()
-            .with_custom_certificate_verifier(Arc::new(SkipVerification))
+            .with_custom_certificate_verifier(Arc::new(Verifier::Anything))
     } else {
         builder
             .dangerous()
-            .with_custom_certificate_verifier(Arc::new(TrustedSelfSigned {
-                inner: OnceLock::new(),
+            .with_custom_certificate_verifier(Arc::new(Verifier::Roots {
+                webpki: OnceLock::new(),
                 trusted: ca_file_certs(ca_files)?,
             }))
     };
@@ -166,34 +166,29 @@ pub fn is_no_trust_anchors(other: &OtherError) -> bool {
     other.0.downcast_ref::<NoTrustAnchors>().is_some()
 }
 
-/// WebPKI verification, plus the self-signed registry certificate docker's guide makes
-/// (`openssl req -x509 …`, which marks it a CA) and then trusts as its own CA in certs.d.
-/// WebPKI refuses a CA certificate as a server's ("CaUsedAsEndEntity"); Go, curl and OpenSSL
-/// accept a server certificate the user trusted as such. So does this, for exactly the
-/// certificates of --ca-file and certs.d, still checking its dates (WebPKI checked them before
-/// it stopped at the CA flag) and the host name.
-///
-/// The roots are read at the first certificate to check: a command that speaks only plain HTTP
-/// never reads the system's bundle (some 300 files here), nor needs one.
+/// How a server's certificate is judged. Signatures are checked either way, so the handshake
+/// itself stays sound.
 #[derive(Debug)]
-struct TrustedSelfSigned {
-    inner: OnceLock<Option<Arc<WebPkiServerVerifier>>>,
-    trusted: Vec<CertificateDer<'static>>,
+enum Verifier {
+    /// `--insecure`: the user chose to trust whatever answers; only the chain of trust is
+    /// skipped.
+    Anything,
+    /// WebPKI verification, plus the self-signed registry certificate docker's guide makes
+    /// (`openssl req -x509 …`, which marks it a CA) and then trusts as its own CA in certs.d.
+    /// WebPKI refuses a CA certificate as a server's ("CaUsedAsEndEntity"); Go, curl and
+    /// OpenSSL accept a server certificate the user trusted as such. So does this, for exactly
+    /// the certificates of --ca-file and certs.d (`trusted`), still checking its dates (WebPKI
+    /// checked them before it stopped at the CA flag) and the host name.
+    ///
+    /// The roots are read at the first certificate to check: a command that speaks only plain
+    /// HTTP never reads the system's bundle (some 300 files here), nor needs one.
+    Roots {
+        webpki: OnceLock<Option<Arc<WebPkiServerVerifier>>>,
+        trusted: Vec<CertificateDer<'static>>,
+    },
 }
 
-impl TrustedSelfSigned {
-    fn inner(&self) -> Result<&WebPkiServerVerifier, rustls::Error> {
-        self.inner
-            .get_or_init(|| verifier(&self.trusted))
-            .as_deref()
-            .ok_or_else(|| {
-                let none = OtherError(Arc::new(NoTrustAnchors));
-                rustls::Error::InvalidCertificate(CertificateError::Other(none))
-            })
-    }
-}
-
-impl ServerCertVerifier for TrustedSelfSigned {
+impl ServerCertVerifier for Verifier {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -202,20 +197,22 @@ impl ServerCertVerifier for TrustedSelfSigned {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        let verdict = self.inner()?.verify_server_cert(
-            end_entity,
-            intermediates,
-            server_name,
-            ocsp_response,
-            now,
-        );
+        let Verifier::Roots { webpki, trusted } = self else {
+            return Ok(ServerCertVerified::assertion());
+        };
+        let webpki = webpki
+            .get_or_init(|| verifier(trusted))
+            .as_deref()
+            .ok_or_else(|| {
+                let none = OtherError(Arc::new(NoTrustAnchors));
+                rustls::Error::InvalidCertificate(CertificateError::Other(none))
+            })?;
+        let verdict =
+            webpki.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now);
         match verdict {
             Err(rustls::Error::InvalidCertificate(CertificateError::Other(other)))
                 if is_ca_used_as_end_entity(&other)
-                    && self
-                        .trusted
-                        .iter()
-                        .any(|t| t.as_ref() == end_entity.as_ref()) =>
+                    && trusted.iter().any(|t| t.as_ref() == end_entity.as_ref()) =>
             {
                 verify_server_name(&ParsedCertificate::try_from(end_entity)?, server_name)?;
                 Ok(ServerCertVerified::assertion())
@@ -268,46 +265,6 @@ fn load_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, String> {
         return Ok(vec![CertificateDer::from(bytes)]);
     }
     Err("no certificate found".into())
-}
-
-/// `--insecure`: the user chose to trust whatever answers. Signatures are still checked so the
-/// handshake itself stays sound; only the chain of trust is skipped.
-#[derive(Debug)]
-struct SkipVerification;
-
-impl ServerCertVerifier for SkipVerification {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &algorithms())
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &algorithms())
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        algorithms().supported_schemes()
-    }
 }
 
 fn algorithms() -> rustls::crypto::WebPkiSupportedAlgorithms {
