@@ -278,6 +278,21 @@ fn scopes_a_challenge_names_beyond_ours_are_asked_for() {
 }
 
 #[test]
+fn a_refresh_token_goes_as_a_password_where_the_token_service_takes_no_post() {
+    use base64::Engine as _;
+    let registry = support::demanding::start("app");
+    let home = Home::new();
+    // What docker login leaves for a registry that granted a refresh token (ACR, say).
+    let auth = base64::engine::general_purpose::STANDARD.encode("token-user:");
+    let config = serde_json::json!({"auths": {&registry.addr: {"auth": auth, "identitytoken": "refresh-me"}}});
+    std::fs::create_dir_all(home.docker_config().parent().unwrap()).unwrap();
+    std::fs::write(home.docker_config(), config.to_string()).unwrap();
+    let out = home.run(&["tags", &format!("{}/app", registry.addr)]);
+    ok(&out);
+    assert_eq!(stdout(&out), "v1\n");
+}
+
+#[test]
 fn a_refused_token_is_not_called_a_wrong_password() {
     let registry = support::demanding::start("app");
     let home = Home::new();

@@ -55,10 +55,10 @@ pub async fn fetch(transport: &Transport, req: &TokenRequest<'_>) -> Result<Toke
             url: realm.to_string(),
         });
     }
-    let request = match req.credential {
+    let response = match req.credential {
         Some(Credential {
+            username,
             secret: Secret::IdentityToken(refresh),
-            ..
         }) => {
             let mut form = vec![
                 ("grant_type", "refresh_token"),
@@ -72,31 +72,29 @@ pub async fn fetch(transport: &Transport, req: &TokenRequest<'_>) -> Result<Toke
             if !scope.is_empty() {
                 form.push(("scope", &scope));
             }
-            transport.request(Method::POST, realm.clone()).form(&form)
-        }
-        credential => {
-            let mut url = realm.clone();
-            {
-                let mut query = url.query_pairs_mut();
-                if let Some(service) = req.service {
-                    query.append_pair("service", service);
-                }
-                for scope in req.scopes {
-                    query.append_pair("scope", scope);
-                }
-                if req.offline && credential.is_some() {
-                    query.append_pair("offline_token", "true");
-                    query.append_pair("client_id", CLIENT_ID);
-                }
-            }
-            let request = transport.request(Method::GET, url);
-            match credential {
-                Some(c) => request.basic_auth(&c.username, Some(c.secret.expose())),
-                None => request,
+            let posted = transport
+                .send(transport.request(Method::POST, realm.clone()).form(&form))
+                .await?;
+            // Token services without the OAuth2 POST (GCR answers 404, Artifactory 401, ACR
+            // 400, as containerd notes) take the token as a password instead.
+            let no_post = matches!(posted.status().as_u16(), 400 | 401 | 404 | 405);
+            if no_post && !username.is_empty() {
+                let basic = (username.as_str(), refresh.as_str());
+                transport
+                    .send(get(transport, &realm, req, Some(basic)))
+                    .await?
+            } else {
+                posted
             }
         }
+        Some(c) => {
+            let basic = (c.username.as_str(), c.secret.expose());
+            transport
+                .send(get(transport, &realm, req, Some(basic)))
+                .await?
+        }
+        None => transport.send(get(transport, &realm, req, None)).await?,
     };
-    let response = transport.send(request).await?;
     let status = response.status();
     let body = response.bytes().await.unwrap_or_default();
     if status == StatusCode::UNAUTHORIZED {
@@ -160,6 +158,35 @@ pub async fn fetch(transport: &Transport, req: &TokenRequest<'_>) -> Result<Toke
             .unwrap_or(DEFAULT_LIFETIME),
         refresh_token: parsed.refresh_token.filter(|t| !t.is_empty()),
     })
+}
+
+/// The token request as docker makes it: `GET` on the realm with the service and scopes, and
+/// Basic credentials when there are some (asking for a refresh token when `offline`).
+fn get(
+    transport: &Transport,
+    realm: &Url,
+    req: &TokenRequest<'_>,
+    basic: Option<(&str, &str)>,
+) -> reqwest::RequestBuilder {
+    let mut url = realm.clone();
+    {
+        let mut query = url.query_pairs_mut();
+        if let Some(service) = req.service {
+            query.append_pair("service", service);
+        }
+        for scope in req.scopes {
+            query.append_pair("scope", scope);
+        }
+        if req.offline && basic.is_some() {
+            query.append_pair("offline_token", "true");
+            query.append_pair("client_id", CLIENT_ID);
+        }
+    }
+    let request = transport.request(Method::GET, url);
+    match basic {
+        Some((username, password)) => request.basic_auth(username, Some(password)),
+        None => request,
+    }
 }
 
 /// Credentials travel over TLS, to loopback, or over plain HTTP only where the user chose it.

@@ -6,6 +6,8 @@
 //!   request that carried `Authorization` and may not do what it asks.
 //! - `forbidden`: the token service answers 403 for it, as GHCR and Artifact Registry do for a
 //!   scope the caller may not have.
+//!
+//! Its token service takes no OAuth2 `POST` (GCR answers 404).
 
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -36,6 +38,10 @@ pub fn start(repository: &'static str) -> Demanding {
     ];
     serve(listener, move |req: &Request| {
         let url = url::Url::parse(&format!("http://x{}", req.path)).unwrap();
+        // No OAuth2 POST here, as at GCR: a refresh token must come as a password.
+        if url.path() == "/token" && req.method == "POST" {
+            return Response::new("404 Not Found", "");
+        }
         if url.path() == "/token" {
             let scopes = scopes_asked(&url);
             let forbidden = scopes
