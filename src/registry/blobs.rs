@@ -280,7 +280,7 @@ pub async fn put_stream(
 ) -> Result<(), Error> {
     let session = match session {
         Some(url) => url,
-        None => start(client, repository, scopes).await?.0,
+        None => start(client, repository, scopes).await?.url,
     };
     let request = client
         .transport()
@@ -309,7 +309,7 @@ fn watch(client: &Client) -> (&str, std::time::Duration) {
 pub enum Mount {
     Mounted,
     /// The registry opened an upload session instead (cross-repository mount refused).
-    Upload(Url),
+    Upload(Session),
     /// The registry refused the request itself, typically because this credential may not
     /// read `from`: the blob is uploaded the ordinary way.
     Refused,
@@ -346,7 +346,7 @@ pub async fn mount(
     };
     match response.status() {
         StatusCode::CREATED => Ok(Mount::Mounted),
-        StatusCode::ACCEPTED => Ok(Mount::Upload(location(&response)?)),
+        StatusCode::ACCEPTED => Ok(Mount::Upload(session_of(&response)?)),
         status => {
             if client.transport().verbose() {
                 eprintln!(
@@ -359,12 +359,33 @@ pub async fn mount(
     }
 }
 
-/// Opens an upload session: its URL and the smallest chunk the registry takes, if it says.
+/// An open upload session: its URL, and the smallest chunk the registry takes if it says
+/// (`OCI-Chunk-Min-Length`).
+pub struct Session {
+    pub url: Url,
+    pub min_chunk: Option<u64>,
+}
+
+/// The session a `202` to a `POST …/blobs/uploads/` opened (a new upload, or a mount the
+/// registry turned into one).
+fn session_of(response: &Response) -> Result<Session, Error> {
+    let min_chunk = response
+        .headers()
+        .get("oci-chunk-min-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok());
+    Ok(Session {
+        url: location(response)?,
+        min_chunk,
+    })
+}
+
+/// Opens an upload session.
 async fn start(
     client: &Client,
     repository: &Repository,
     scopes: &[String],
-) -> Result<(Url, Option<u64>), Error> {
+) -> Result<Session, Error> {
     let url = uploads_url(client, repository);
     let response = client
         .send(scopes, |t| {
@@ -381,12 +402,7 @@ async fn start(
             format!("starting an upload to {repository}"),
         ));
     }
-    let min_chunk = response
-        .headers()
-        .get("oci-chunk-min-length")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok());
-    Ok((location(&response)?, min_chunk))
+    session_of(&response)
 }
 
 fn uploads_url(client: &Client, repository: &Repository) -> Url {
@@ -413,7 +429,7 @@ fn location_in(url: &Url, headers: &HeaderMap) -> Option<Url> {
 pub struct Upload<'a> {
     pub path: &'a Path,
     /// An upload session already open (a mount the registry answered with 202).
-    pub session: Option<Url>,
+    pub session: Option<Session>,
     /// `PATCH` chunks of this size instead of one `PUT`.
     pub chunk_size: Option<u64>,
 }
@@ -477,18 +493,24 @@ async fn upload_once(
     repository: &Repository,
     blob: &Blob,
     upload: &Upload<'_>,
-    session: Option<Url>,
+    session: Option<Session>,
     scopes: &[String],
     progress: &BlobProgress,
 ) -> Result<Sent, Error> {
     let path = upload.path;
     let what = || format!("uploading {} to {repository}", blob.digest);
-    let (mut session, min_chunk) = match session {
-        Some(url) => (url, None),
+    let Session {
+        url: mut session,
+        min_chunk,
+    } = match session {
+        Some(session) => session,
         None if upload.chunk_size.is_none() && blob.size > 0 => {
             match open_and_put(client, repository, blob, path, scopes, progress).await? {
                 Direct::Uploaded => return Ok(Sent::Done),
-                Direct::Session(url) => (url, None),
+                Direct::Session(url) => Session {
+                    url,
+                    min_chunk: None,
+                },
                 Direct::Ordinary => start(client, repository, scopes).await?,
             }
         }
@@ -545,7 +567,7 @@ async fn upload_once(
             let body = response.bytes().await.unwrap_or_default();
             return check_status(status, &body, what).map(|()| Sent::Done);
         }
-        url = closing(start(client, repository, scopes).await?.0, blob);
+        url = closing(start(client, repository, scopes).await?.url, blob);
     }
     let taken = Taken::default();
     let put = client.send_in_session(scopes, |t| {
@@ -735,4 +757,29 @@ fn read_chunks(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::session_of;
+
+    #[test]
+    fn a_session_keeps_the_smallest_chunk_the_registry_takes() {
+        // As a 202 to a mount the registry turned into an upload may say it.
+        let answer = http::Response::builder()
+            .status(202)
+            .header(
+                "location",
+                "https://r.example/v2/app/blobs/uploads/abc?_state=x",
+            )
+            .header("oci-chunk-min-length", "5242880")
+            .body("")
+            .unwrap();
+        let session = session_of(&reqwest::Response::from(answer)).unwrap();
+        assert_eq!(
+            session.url.as_str(),
+            "https://r.example/v2/app/blobs/uploads/abc?_state=x"
+        );
+        assert_eq!(session.min_chunk, Some(5 << 20));
+    }
 }

@@ -144,7 +144,7 @@ pub async fn copy(
                         bar.done(&format!("mounted from {}", source_repo.path()));
                         return Ok(());
                     }
-                    Mount::Upload(url) => session = Some(url),
+                    Mount::Upload(opened) => session = Some(opened.url),
                     Mount::Refused => {}
                 }
             }
