@@ -15,8 +15,8 @@ static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 /// Takes over SIGINT and SIGTERM; to be called before any other thread starts.
 pub fn install() {
-    // SAFETY: the sigset is initialised by sigemptyset before use, and pthread_sigmask and
-    // sigwait only read it; no memory is shared with the kernel beyond these calls.
+    // SAFETY: every sigset is initialised by sigemptyset before use, and pthread_sigmask,
+    // sigwait, signal and raise only read what they are given.
     unsafe {
         let mut set: libc::sigset_t = std::mem::zeroed();
         libc::sigemptyset(&mut set);
@@ -32,7 +32,15 @@ pub fn install() {
                 for path in pending.iter() {
                     let _ = std::fs::remove_file(path);
                 }
-                // What a shell reports for a process a signal ended.
+                // Then die of the signal itself, as without this thread: a shell running
+                // regctl in a loop stops at Ctrl-C only when its child was ended by SIGINT,
+                // and systemd counts a stop as clean only for death by SIGTERM.
+                let mut only: libc::sigset_t = std::mem::zeroed();
+                libc::sigemptyset(&mut only);
+                libc::sigaddset(&mut only, signal);
+                libc::signal(signal, libc::SIG_DFL);
+                libc::pthread_sigmask(libc::SIG_UNBLOCK, &only, std::ptr::null_mut());
+                libc::raise(signal);
                 std::process::exit(128 + signal);
             }
         });
