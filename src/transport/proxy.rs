@@ -40,13 +40,27 @@ impl Proxies {
                 (!value.is_empty()).then_some((name, value))
             })
         };
+        Proxies::new(
+            first(["HTTP_PROXY", "http_proxy"]),
+            first(["HTTPS_PROXY", "https_proxy"]),
+            first(["ALL_PROXY", "all_proxy"]),
+            first(["NO_PROXY", "no_proxy"]).map(|(_, v)| v),
+        )
+    }
+
+    /// The settings (variable name and value) as the environment gives them.
+    fn new(http: Setting, https: Setting, all: Setting, no: Option<String>) -> Self {
+        let no = no.unwrap_or_default();
+        // `*` is no proxy for anything, addresses included (the matcher applies it to names).
+        if no.split(',').any(|entry| entry.trim() == "*") {
+            return Proxies::default();
+        }
+        let normal = |setting: Setting| setting.map(|(name, value)| (name, normalised(&value)));
         Proxies {
-            http: first(["HTTP_PROXY", "http_proxy"]),
-            https: first(["HTTPS_PROXY", "https_proxy"]),
-            all: first(["ALL_PROXY", "all_proxy"]),
-            no: first(["NO_PROXY", "no_proxy"])
-                .map(|(_, v)| v)
-                .unwrap_or_default(),
+            http: normal(http),
+            https: normal(https),
+            all: normal(all),
+            no,
         }
     }
 
@@ -90,6 +104,19 @@ impl Proxies {
     }
 }
 
+/// A proxy setting in one spelling for reqwest and for the matcher: parsed as a URL (a bare
+/// `host:port` as http), which percent-encodes what a password may hold (`^`, `|`) and the
+/// matcher would otherwise refuse, and so silently take for no proxy at all. A value that is
+/// no URL stays as it was, for `for_reqwest` to name.
+fn normalised(value: &str) -> String {
+    let parsed = if value.contains("://") {
+        Url::parse(value)
+    } else {
+        Url::parse(&format!("http://{value}"))
+    };
+    parsed.map_or_else(|_| value.to_string(), |url| url.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,12 +124,12 @@ mod tests {
     fn proxies(http: &str, https: &str, all: &str, no: &str) -> Proxies {
         let setting =
             |name, value: &str| Some((name, value.to_string())).filter(|_| !value.is_empty());
-        Proxies {
-            http: setting("HTTP_PROXY", http),
-            https: setting("HTTPS_PROXY", https),
-            all: setting("ALL_PROXY", all),
-            no: no.into(),
-        }
+        Proxies::new(
+            setting("HTTP_PROXY", http),
+            setting("HTTPS_PROXY", https),
+            setting("ALL_PROXY", all),
+            Some(no.to_string()),
+        )
     }
 
     fn proxied(p: &Proxies, url: &str) -> bool {
@@ -117,6 +144,14 @@ mod tests {
         let p = proxies("", "", "http://p:3128", "");
         assert!(proxied(&p, "https://harbor.example/v2/"));
         assert!(!proxied(&Proxies::default(), "https://harbor.example/v2/"));
+    }
+
+    #[test]
+    fn a_password_with_odd_characters_is_still_a_proxy() {
+        let p = proxies("http://user:p^w|x@proxy:3128", "proxy:3129", "", "");
+        assert!(proxied(&p, "http://harbor.example/v2/"));
+        assert!(proxied(&p, "https://harbor.example/v2/"));
+        assert_eq!(p.for_reqwest().unwrap().len(), 2);
     }
 
     #[test]
