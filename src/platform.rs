@@ -46,13 +46,15 @@ impl Platform {
     }
 
     /// Whether an index entry's platform serves this one. A variant we did not ask for is
-    /// accepted; arm64's variant defaults to v8, as containerd's matcher treats it.
+    /// accepted; arm64's variant defaults to v8 and arm's to v7, as containerd's matcher
+    /// treats them.
     pub fn matches(&self, other: &Platform) -> bool {
         if self.os != other.os || self.architecture != other.architecture {
             return false;
         }
         let normal = |p: &Platform| match (p.architecture.as_str(), p.variant.as_deref()) {
             ("arm64", None) => Some("v8".to_string()),
+            ("arm", None) => Some("v7".to_string()),
             (_, v) => v.map(str::to_string),
         };
         match self.variant {
@@ -105,6 +107,8 @@ mod tests {
         assert!(v8.matches(&p));
         let armv7: Platform = "linux/arm/v7".parse().unwrap();
         assert!(!armv7.matches(&"linux/arm/v6".parse().unwrap()));
+        // An arm image that names no variant is v7, as containerd takes it.
+        assert!(armv7.matches(&"linux/arm".parse().unwrap()));
         assert!(!p.matches(&"linux/amd64".parse().unwrap()));
         assert!("linux".parse::<Platform>().is_err());
         assert!("linux//x".parse::<Platform>().is_err());

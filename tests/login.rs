@@ -628,6 +628,18 @@ fn a_broken_config_json_is_passed_over_when_reading_and_kept_when_writing() {
         std::fs::read_to_string(home.docker_config()).unwrap(),
         "{bad"
     );
+    // podman's auth.json beside it still counts.
+    let private = unique("broken-cfg-basic");
+    bed.push_image(&bed.basic_registry, &private, "v1", Some(support::ADMIN));
+    let auth_json = home.dir.path().join("xdg/containers/auth.json");
+    std::fs::create_dir_all(auth_json.parent().unwrap()).unwrap();
+    let auth = base64::engine::general_purpose::STANDARD.encode("dev:Dev12345");
+    let podman = serde_json::json!({"auths": {&bed.basic_registry: {"auth": auth}}});
+    std::fs::write(&auth_json, podman.to_string()).unwrap();
+    let tags = format!("{}/{private}", bed.basic_registry);
+    let out = home.run(&["tags", &tags, "--ca-file", ca(bed)]);
+    ok(&out);
+    assert_eq!(stdout(&out), "v1\n");
 }
 
 #[test]

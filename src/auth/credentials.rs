@@ -56,17 +56,9 @@ pub struct Erased {
 impl Credentials {
     pub fn open(auth_file: Option<&Path>) -> Result<Self, Error> {
         let path = docker_config::default_path(auth_file);
-        let others = match auth_file {
-            Some(_) => Vec::new(),
-            // Someone else's file we cannot read is not ours to fail on.
-            None => docker_config::other_paths(&path)
-                .iter()
-                .filter_map(|p| DockerConfig::load(p).ok())
-                .collect(),
-        };
         Ok(Credentials {
             docker: DockerConfig::load(&path)?,
-            others,
+            others: others(auth_file, &path),
         })
     }
 
@@ -76,9 +68,10 @@ impl Credentials {
     pub fn open_to_read(auth_file: Option<&Path>) -> Self {
         Self::open(auth_file).unwrap_or_else(|e| {
             eprintln!("warning: {e}; its credentials are not used");
+            let path = docker_config::default_path(auth_file);
             Credentials {
-                docker: DockerConfig::empty(&docker_config::default_path(auth_file)),
-                others: Vec::new(),
+                others: others(auth_file, &path),
+                docker: DockerConfig::empty(&path),
             }
         })
     }
@@ -215,6 +208,18 @@ impl Credentials {
             .iter()
             .find(|other| from_file(other, registry).ok().flatten().is_some())
             .map(DockerConfig::path)
+    }
+}
+
+/// The other tools' auth files beside `path` (none when the user named one file). Someone
+/// else's file we cannot read is not ours to fail on.
+fn others(auth_file: Option<&Path>, path: &Path) -> Vec<DockerConfig> {
+    match auth_file {
+        Some(_) => Vec::new(),
+        None => docker_config::other_paths(path)
+            .iter()
+            .filter_map(|p| DockerConfig::load(p).ok())
+            .collect(),
     }
 }
 
