@@ -1049,6 +1049,42 @@ fn a_name_that_moves_to_another_image_leaves_no_blobs_behind() {
 }
 
 #[test]
+fn no_blob_is_collected_while_a_push_or_save_reads_the_store() {
+    let bed = support::bed();
+    let (a, b) = (unique("read-a"), unique("read-b"));
+    bed.push_plain(&a, vec![layer(&a, 10_000)]);
+    bed.push_plain(&b, vec![layer(&b, 10_000)]);
+    let home = Home::new();
+    let store = home.dir.path().join("store").display().to_string();
+    let (ref_a, ref_b) = (
+        format!("{}/{a}:v1", bed.plain_registry),
+        format!("{}/{b}:v1", bed.plain_registry),
+    );
+    ok(&home.run(&["pull", &ref_a, "--store", &store]));
+    ok(&home.run(&["pull", &ref_b, "--store", &store]));
+    assert_eq!(blob_files(&store), 6);
+    // What a push or a save holds while it reads blobs.
+    let readers = std::fs::File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(Path::new(&store).join(".regctl/readers"))
+        .unwrap();
+    readers.lock_shared().unwrap();
+    let out = home.run(&["rmi", &ref_a, "--store", &store]);
+    ok(&out);
+    assert!(
+        stderr(&out).contains("reading the store"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(blob_files(&store), 6);
+    drop(readers);
+    ok(&home.run(&["rmi", &ref_b, "--store", &store]));
+    assert_eq!(blob_files(&store), 0);
+}
+
+#[test]
 fn malformed_references_and_missing_images() {
     let home = Home::new();
     let store = home.dir.path().join("store").display().to_string();

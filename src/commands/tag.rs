@@ -38,8 +38,8 @@ pub fn run(args: TagArgs) -> anyhow::Result<()> {
     .ok_or_else(|| store::Error::ImageNotFound(args.source.clone()))?;
     let displaced = index.set(&entry);
     store.save_index(&index, &lock)?;
-    if let Some(displaced) = displaced {
-        store::gc::release(&store, &lock, &displaced)?;
+    for image in &displaced {
+        store::gc::release(&store, &lock, image)?;
     }
     Ok(())
 }

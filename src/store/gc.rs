@@ -9,8 +9,13 @@ use crate::manifest::Kind;
 /// Deletes unreachable blobs; returns how many bytes were freed. Runs under the store lock. A
 /// pull in another process may hold blobs no name reaches yet; it checks them again under the
 /// lock before it lists its image (`transfer::pull`), so collecting them costs it a re-fetch,
-/// never a listed image with blobs missing.
+/// never a listed image with blobs missing. A push or a save reads without the store lock,
+/// holding `Store::reading` instead: while one does, nothing is deleted.
 pub fn collect(store: &Store, lock: &Lock) -> Result<u64, Error> {
+    let Some(_no_readers) = store.no_readers()? else {
+        eprintln!("note: another regctl is reading the store (a push or a save); blobs no image needs stay until a later rmi");
+        return Ok(stale_partials(store));
+    };
     let roots = store.index()?.roots();
     let Some(reachable) = closure(store, roots)? else {
         return Ok(stale_partials(store));
@@ -38,6 +43,10 @@ pub fn collect(store: &Store, lock: &Lock) -> Result<u64, Error> {
 /// that image's blobs are looked at, so a pull in another process loses nothing it is still
 /// gathering unless that image shares it (and then it fetches it again, as with `collect`).
 pub fn release(store: &Store, lock: &Lock, displaced: &Digest) -> Result<u64, Error> {
+    // A push or a save may be reading them; they then wait for a later rmi.
+    let Some(_no_readers) = store.no_readers()? else {
+        return Ok(0);
+    };
     let roots = store.index()?.roots();
     let (Some(reachable), Some(owned)) = (
         closure(store, roots)?,

@@ -89,15 +89,17 @@ impl Index {
     }
 
     /// Points `entry.name` at `entry.digest`, replacing what the name pointed at before.
-    /// Points `entry.name` at `entry.digest`; the image the name pointed at before, when that
-    /// was another (`gc::release` may free it).
-    #[must_use = "the image a moved name leaves behind is the caller's to release"]
-    pub fn set(&mut self, entry: &Entry) -> Option<Digest> {
-        let before = self
+    /// Points `entry.name` at `entry.digest`; the images the name pointed at before, when they
+    /// were others (`gc::release` may free them).
+    #[must_use = "the images a moved name leaves behind are the caller's to release"]
+    pub fn set(&mut self, entry: &Entry) -> Vec<Digest> {
+        // The entries `remove` takes: the name as written, or as another tool spelled it.
+        let before: Vec<Digest> = self
             .entries()
             .into_iter()
-            .find(|e| e.name == entry.name)
-            .map(|e| e.digest);
+            .filter(|e| names(&e.name, &e.digest.to_string(), &entry.name))
+            .map(|e| e.digest)
+            .collect();
         self.remove(&entry.name);
         self.doc.manifests.push(ImageIndexEntry {
             media_type: entry.media_type.clone(),
@@ -107,7 +109,7 @@ impl Index {
             annotations: Some(BTreeMap::from([(REF_NAME.to_string(), entry.name.clone())])),
             artifact_type: None,
         });
-        before.filter(|d| *d != entry.digest)
+        before.into_iter().filter(|d| *d != entry.digest).collect()
     }
 
     /// Keeps an image that has no name (loaded from an archive that gave none): `images` does

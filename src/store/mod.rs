@@ -72,6 +72,12 @@ pub struct Lock {
     _file: File,
 }
 
+/// Held, shared, by a command that reads blobs for a while without the store lock (push,
+/// save): garbage collection removes nothing while one is held.
+pub struct Reading {
+    _file: File,
+}
+
 impl Store {
     /// `--store`, else `REGCTL_STORE`, else `<data dir>/regctl/store`.
     pub fn default_root(flag: Option<&Path>) -> PathBuf {
@@ -170,6 +176,36 @@ impl Store {
         lock_waiting(&file, || format!("the store {}", self.root.display()))
             .map_err(io_error(&path))?;
         Ok(Lock { _file: file })
+    }
+
+    /// Marks this process as reading the store's blobs until the guard is dropped; waits only
+    /// for a garbage collection under way.
+    pub fn reading(&self) -> Result<Reading, Error> {
+        let file = self.readers()?;
+        file.lock_shared()
+            .map_err(io_error(&self.private("readers")))?;
+        Ok(Reading { _file: file })
+    }
+
+    /// The readers' lock taken for a garbage collection: `None` while a push or a save is
+    /// reading (the collection then waits for a later command).
+    pub(crate) fn no_readers(&self) -> Result<Option<File>, Error> {
+        let file = self.readers()?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(file)),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => Err(io_error(&self.private("readers"))(e)),
+        }
+    }
+
+    fn readers(&self) -> Result<File, Error> {
+        let path = self.private("readers");
+        File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(io_error(&path))
     }
 
     pub fn blob_path(&self, digest: &Digest) -> PathBuf {

@@ -101,8 +101,8 @@ pub async fn pull(
                 size: top.bytes.len() as u64,
             });
             store.save_index(&index, &lock)?;
-            if let Some(displaced) = displaced {
-                store::gc::release(store, &lock, &displaced)?;
+            for image in &displaced {
+                store::gc::release(store, &lock, image)?;
             }
             let mut sources = Sources::load(store);
             for blob in &needed {

@@ -71,6 +71,8 @@ pub async fn push(
     target: &Reference,
     options: &PushOptions,
 ) -> Result<Digest, Error> {
+    // Before the plan: the blobs it names must stay while they are read.
+    let _reading = store.reading()?;
     let Plan { top, images, .. } = plan(store, source)?;
     // Before a byte goes out: a target naming another digest is a mistake, not a push.
     let put_as = target.manifest_reference_for(&top.digest)?;

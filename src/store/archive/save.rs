@@ -57,6 +57,8 @@ pub fn save(
     options: &SaveOptions,
     to: &Target,
 ) -> Result<Vec<Reduced>, Error> {
+    // The blobs the names resolve to must stay while they are read.
+    let _reading = store.reading()?;
     // Every name is resolved before a byte is written, so a typo costs no half-made file.
     let index = store.index()?;
     let mut seen = HashSet::new();
