@@ -179,6 +179,15 @@ fn tags_and_catalog_follow_link_pagination() {
     let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(doc["tags"], serde_json::json!(tags));
     assert_eq!(pages.load(std::sync::atomic::Ordering::SeqCst), 3);
+    // A page larger than the registry serves: its own size then, with a word about it.
+    let out = home.run(&["tags", &format!("{addr}/paged/app"), "--page-size", "1000"]);
+    ok(&out);
+    assert_eq!(stdout(&out), "t1\nt2\nt3\nt4\nt5\n");
+    assert!(
+        stderr(&out).contains("--page-size 1000"),
+        "{}",
+        stderr(&out)
+    );
 
     // The real registry pages its catalog.
     let bed = support::bed();

@@ -46,6 +46,7 @@ async fn paged(
     field: &str,
     what: &str,
 ) -> Result<Vec<String>, Error> {
+    let first_page = url.clone();
     if let Some(n) = page_size {
         url.query_pairs_mut().append_pair("n", &n.to_string());
     }
@@ -55,6 +56,17 @@ async fn paged(
             .send(scopes, |t| t.request(Method::GET, url.clone()))
             .await?;
         let status = response.status();
+        // distribution 3 refuses a page larger than it serves (400, PAGINATION_NUMBER_INVALID):
+        // the list is the same in its own pages.
+        if status == StatusCode::BAD_REQUEST && items.is_empty() && url != first_page {
+            if let Some(n) = page_size {
+                let body = response.bytes().await.unwrap_or_default();
+                let said = crate::auth::token::error_message(&body).unwrap_or_default();
+                eprintln!("warning: the registry refused --page-size {n} ({said}); listing in its own pages");
+                url = first_page.clone();
+                continue;
+            }
+        }
         let next = response
             .headers()
             .get(LINK)

@@ -160,7 +160,8 @@ pub fn start_redirector() -> Redirector {
 }
 
 /// A registry that pages `tags/list` the way Harbor and distribution 3 do (`n`, `last`, a
-/// `Link: <…>; rel="next"` header), which distribution 2.8 does not. Returns its address and
+/// `Link: <…>; rel="next"` header), which distribution 2.8 does not: 3 a page unless asked,
+/// and no more than 100. Returns its address and
 /// a count of the tag-list requests it answered.
 pub fn start_paginator(repository: &'static str, tags: Vec<String>) -> (String, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -186,9 +187,14 @@ pub fn start_paginator(repository: &'static str, tags: Vec<String>) -> (String, 
                 .find(|(n, _)| n == k)
                 .map(|(_, v)| v.into_owned())
         };
-        let n: usize = param("n")
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(usize::MAX);
+        let n: usize = param("n").and_then(|n| n.parse().ok()).unwrap_or(3);
+        // As distribution 3 with tags.maxtags: a larger page is refused.
+        if n > 100 {
+            return Response::new(
+                "400 Bad Request",
+                r#"{"errors":[{"code":"PAGINATION_NUMBER_INVALID","message":"invalid number of results requested"}]}"#,
+            );
+        }
         let last = param("last");
         let rest: Vec<&String> = tags
             .iter()
