@@ -37,7 +37,9 @@ pub async fn pull(
     let images = match &top.kind {
         Kind::Image(_) => {
             if let Platforms::These(wanted) = &options.platforms {
-                single_image_is(client, reference, &top, wanted).await?;
+                let config = single_image_is(client, reference, &top, wanted).await?;
+                // Read and checked already: kept, so it is not fetched again below.
+                store.put_blob(&config)?;
             }
             vec![top.clone()]
         }
@@ -121,12 +123,13 @@ pub async fn pull(
 
 /// A reference to one image, not an index, pulled for `wanted` platforms: it must be one of
 /// them, as containerd and docker insist, rather than another platform's image stored quietly.
+/// Its config, which says the platform, comes back (checked against its digest).
 async fn single_image_is(
     client: &Client,
     reference: &Reference,
     image: &Manifest,
     wanted: &[Platform],
-) -> Result<(), Error> {
+) -> Result<Vec<u8>, Error> {
     let scopes = [reference.repository().scope("pull")];
     let config = blobs::config(client, reference.repository(), image, &scopes).await?;
     let field = |name: &str| {
@@ -141,7 +144,7 @@ async fn single_image_is(
     };
     // An artifact's config (a Helm chart's) names no platform: nothing to hold it to.
     if actual.architecture.is_empty() || wanted.iter().any(|want| want.matches(&actual)) {
-        return Ok(());
+        return Ok(config);
     }
     let wanted: Vec<String> = wanted.iter().map(ToString::to_string).collect();
     Err(Error::NotFound(format!(

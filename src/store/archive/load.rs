@@ -72,10 +72,12 @@ fn spool(store: &Store, name: &str, mut from: impl Read) -> Result<File, Error> 
 /// docker load takes) a spooled copy of what it holds. Other compressions are named, not
 /// misread as a damaged tar.
 fn uncompressed(store: &Store, name: &str, mut file: File) -> Result<File, Error> {
-    let mut magic = [0u8; 6];
-    let read = read_up_to(&mut file, &mut magic).map_err(|e| archive_error(name, e))?;
-    file.rewind().map_err(|e| archive_error(name, e))?;
-    let magic = &magic[..read];
+    let mut magic = Vec::with_capacity(6);
+    (&mut file)
+        .take(6)
+        .read_to_end(&mut magic)
+        .and_then(|_| file.rewind())
+        .map_err(|e| archive_error(name, e))?;
     if magic.starts_with(&[0x1f, 0x8b]) {
         return spool(store, name, flate2::read::MultiGzDecoder::new(file));
     }
@@ -91,17 +93,6 @@ fn uncompressed(store: &Store, name: &str, mut file: File) -> Result<File, Error
         ));
     }
     Ok(file)
-}
-
-fn read_up_to(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match file.read(&mut buf[filled..])? {
-            0 => break,
-            n => filled += n,
-        }
-    }
-    Ok(filled)
 }
 
 /// Partial files of checked blobs, waiting for the whole archive to check out. Whatever is
